@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): health, mentions search; thin routes over Elasticsearch and Kafka."""

@@ -1,0 +1,5 @@
+"""``python -m ecoute`` = the ``ecoute`` command."""
+
+from ecoute.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""Kafka plumbing shared by the stages: client configs, topic creation from the registry, and the
+dead-letter producer. Business logic never imports this; stage shells do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from confluent_kafka import KafkaException, Producer
+from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
+
+from ecoute.settings import Settings
+from schemas.common import utc_now
+from schemas.dead_letter import DeadLetter
+from schemas.topics import REGISTRY, TopicSpec
+
+log = logging.getLogger(__name__)
+_client_log = logging.getLogger("ecoute.kafka.client")
+_probe_log = logging.getLogger("ecoute.kafka.probe")
+_probe_log.setLevel(logging.CRITICAL)  # connection-refused noise while polling a starting broker
+
+
+def producer_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """Idempotent, acks=all producer: retries never duplicate or reorder within a partition."""
+    cfg: dict[str, Any] = {
+        "bootstrap.servers": settings.effective_kafka_bootstrap,
+        "enable.idempotence": True,
+        "acks": "all",
+        "linger.ms": 20,
+        "batch.num.messages": 10_000,
+        "compression.type": "lz4",
+        "message.max.bytes": 2_000_000,
+        "queue.buffering.max.messages": 200_000,
+        "logger": _client_log,
+    }
+    cfg.update(overrides)
+    return cfg
+
+
+def consumer_config(settings: Settings, group: str, **overrides: Any) -> dict[str, Any]:
+    """Manual-commit consumer: offsets are committed by the stage only after its output is durable."""
+    cfg: dict[str, Any] = {
+        "bootstrap.servers": settings.effective_kafka_bootstrap,
+        "group.id": group,
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "auto.offset.reset": "earliest",
+        "partition.assignment.strategy": "cooperative-sticky",
+        "max.poll.interval.ms": 300_000,
+        "logger": _client_log,
+    }
+    cfg.update(overrides)
+    return cfg
+
+
+def ensure_topics(
+    settings: Settings, specs: Iterable[TopicSpec] = REGISTRY, timeout_s: float = 30.0
+) -> list[str]:
+    """Create the registry's topics that do not exist yet (with the registry's configuration).
+
+    Returns the physical names created. Raises ``KafkaException`` if the broker refuses for another
+    reason than "already exists".
+    """
+    admin = AdminClient({"bootstrap.servers": settings.effective_kafka_bootstrap, "logger": _client_log})  # type: ignore[dict-item]
+    existing = set(admin.list_topics(timeout=timeout_s).topics)
+    wanted = [
+        NewTopic(
+            settings.topic(s.name),
+            num_partitions=s.partitions or settings.topic_partitions,
+            replication_factor=1,
+            config=s.config(),
+        )
+        for s in specs
+        if settings.topic(s.name) not in existing
+    ]
+    if not wanted:
+        return []
+    created = []
+    for name, future in admin.create_topics(wanted, operation_timeout=timeout_s).items():
+        try:
+            future.result()
+            created.append(name)
+        except KafkaException as exc:
+            if exc.args and getattr(exc.args[0], "name", lambda: "")() == "TOPIC_ALREADY_EXISTS":
+                continue
+            raise
+    log.info("created topics", extra={"topics": ",".join(created)})
+    return created
+
+
+class DeadLetterProducer:
+    """Sends poison messages to ``dlq.<stage>`` with the reason; never drops one silently.
+
+    ``send`` queues the message; ``flush`` blocks until the broker acknowledged everything queued and
+    raises ``RuntimeError`` if any dead letter could not be delivered (the caller must then not commit).
+    """
+
+    def __init__(self, settings: Settings, stage: str, producer: Producer | None = None) -> None:
+        self.stage = stage
+        self.topic = settings.topic(f"dlq.{stage}")
+        self._producer = producer or Producer(producer_config(settings))
+        self._failures: list[str] = []
+
+    def _on_delivery(self, err: Any, _msg: Any) -> None:
+        if err is not None:
+            self._failures.append(str(err))
+
+    def send(
+        self,
+        *,
+        reason: str,
+        error: BaseException | str,
+        key: bytes | str | None,
+        value: bytes | None,
+        topic: str | None = None,
+        partition: int | None = None,
+        offset: int | None = None,
+        source: str | None = None,
+    ) -> DeadLetter:
+        b64, preview = DeadLetter.encode_value(value)
+        key_text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
+        letter = DeadLetter(
+            stage=self.stage,
+            reason=reason[:4000],
+            error_type=error if isinstance(error, str) else type(error).__name__,
+            source=source,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            key=key_text,
+            value_b64=b64,
+            value_preview=preview,
+            failed_at=utc_now(),
+        )
+        log.warning(
+            "dead letter: %s",
+            reason[:300],
+            extra={
+                "stage": self.stage,
+                "topic": topic,
+                "partition": partition,
+                "offset": offset,
+                "source": source,
+            },
+        )
+        self._producer.produce(
+            self.topic, key=key, value=letter.model_dump_json().encode(), on_delivery=self._on_delivery
+        )
+        self._producer.poll(0)
+        return letter
+
+    def flush(self, timeout_s: float = 30.0) -> None:
+        remaining = self._producer.flush(timeout_s)
+        if remaining or self._failures:
+            failures, self._failures = self._failures, []
+            raise RuntimeError(f"dead letters not delivered: {remaining} pending, errors: {failures[:3]}")
+
+
+def broker_reachable(bootstrap: str, timeout_s: float = 5.0) -> bool:
+    """True if a Kafka broker at ``bootstrap`` answers a metadata request within ``timeout_s``."""
+    admin = AdminClient(
+        {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout_s * 1000), "logger": _probe_log}
+    )  # type: ignore[dict-item]
+    try:
+        meta = admin.list_topics(timeout=timeout_s)
+    except Exception:
+        return False
+    return bool(meta.brokers)

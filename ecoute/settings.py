@@ -1,0 +1,99 @@
+"""One frozen settings object per process, read from the environment (prefix ``ECOUTE_``).
+
+Every stage calls :func:`get_settings` once at start-up and passes the object (or the values it needs)
+down; nothing reads ``os.environ`` elsewhere. Invalid values fail fast with pydantic's validation error.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".cache" / "ecoute"
+
+
+class Settings(BaseSettings):
+    """Process settings. Paths are created on demand by the code that uses them."""
+
+    model_config = SettingsConfigDict(env_prefix="ECOUTE_", frozen=True, extra="ignore")
+
+    # --- where the servers are: set these to use existing servers; nothing is started then
+    kafka_bootstrap: str | None = Field(default=None, description="host:port of an existing Kafka broker")
+    es_url: str | None = Field(default=None, description="URL of an existing Elasticsearch")
+
+    # --- the local stack started by `ecoute stack up`
+    home: Path = Field(default_factory=_default_home, description="cache (downloads) and state directory")
+    kafka_version: str = "4.1.1"
+    kafka_port: int = 19092
+    kafka_controller_port: int = 19093
+    kafka_heap: str = "512m"
+    es_version: str = "8.19.21"
+    es_port: int = 19200
+    es_heap: str = "768m"
+    java_home: Path | None = Field(default=None, description="JDK to run the servers; found if unset")
+    stack_start_timeout_s: float = 180.0
+    testcontainers: bool = Field(default=False, description="tests use testcontainers (needs Docker)")
+
+    # --- naming: prefixes isolate tests and deployments sharing one broker / cluster
+    topic_prefix: str = ""
+    index_prefix: str = "ecoute"
+    consumer_group_prefix: str = "ecoute"
+    topic_partitions: int = Field(default=3, ge=1, description="partitions for topics created by ecoute")
+
+    # --- processing
+    enrich_batch_size: int = Field(default=500, ge=1)
+    enrich_batch_within_s: float = Field(default=0.5, gt=0)
+    index_batch_size: int = Field(default=1000, ge=1)
+    index_batch_within_s: float = Field(default=0.5, gt=0)
+    index_max_retries: int = Field(default=8, ge=0)
+
+    # --- ingest
+    http_timeout_s: float = Field(default=15.0, gt=0)
+    max_feed_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_text_chars: int = Field(default=20_000, gt=0)
+    user_agent: str = "ecoute/0.1 (+https://github.com/ecoute/ecoute; social listening)"
+    allow_private_urls: bool = Field(default=False, description="let feeds on loopback/private ranges")
+
+    # --- api
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @property
+    def cache_dir(self) -> Path:
+        """Downloads (Maven artifacts): kept across `stack down`."""
+        return self.home / "cache"
+
+    @property
+    def state_dir(self) -> Path:
+        """Server data, logs and pid files of the local stack."""
+        return self.home / "state"
+
+    @property
+    def effective_kafka_bootstrap(self) -> str:
+        return self.kafka_bootstrap or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def effective_es_url(self) -> str:
+        return self.es_url or f"http://127.0.0.1:{self.es_port}"
+
+    def topic(self, logical_name: str) -> str:
+        """Physical topic name for a registry name (the prefix isolates tests/deployments)."""
+        return f"{self.topic_prefix}{logical_name}"
+
+    def group(self, stage: str) -> str:
+        """Consumer group id of a stage."""
+        return f"{self.consumer_group_prefix}.{self.topic_prefix}{stage}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Index sink: ``mentions.enriched`` → Elasticsearch, bulk, idempotent, commit after acknowledgement."""

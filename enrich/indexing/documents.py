@@ -1,0 +1,104 @@
+"""EnrichedMention → Elasticsearch bulk actions. Pure.
+
+One global document per mention and one per matching tenant. Actions are partial-document upserts
+(``update`` + ``doc_as_upsert``): replaying a message rewrites the same document (same ``_id``) without
+touching per-tenant state (read/tags/assignee), so at-least-once delivery gives exactly-once results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from ecoute import mentions_index
+from schemas.mention import EnrichedMention
+
+Action = dict[str, Any]
+ENTITY_FIELDS = {
+    "hashtag": "hashtags",
+    "handle": "handles",
+    "link": "links",
+    "domain": "domains",
+    "person": "persons",
+    "organization": "organizations",
+    "place": "places",
+}
+
+
+def site_of(url: str | None) -> str | None:
+    """Lower-case host of a URL without a leading ``www.`` (None if there is none)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def base_source(m: EnrichedMention, indexed_at: datetime) -> dict[str, Any]:
+    """Document fields common to the global and the tenant documents."""
+    doc: dict[str, Any] = m.model_dump(mode="json", exclude={"schema_version", "entities", "matches"})
+    doc["@timestamp"] = doc["published_at"]
+    doc["site"] = site_of(m.url)
+    doc["indexed_at"] = indexed_at.isoformat()
+    for field in set(ENTITY_FIELDS.values()):
+        doc[field] = []
+    for entity in m.entities:
+        target = ENTITY_FIELDS.get(entity.kind)
+        if target and entity.text not in doc[target]:
+            doc[target].append(entity.text)
+    return doc
+
+
+def mention_actions(
+    m: EnrichedMention,
+    *,
+    prefix: str,
+    indexed_at: datetime,
+    query_fields: Callable[[EnrichedMention], Mapping[str, Any]] | None = None,
+) -> list[Action]:
+    """Bulk actions for one mention: the global document, then one per matching tenant."""
+    base = base_source(m, indexed_at)
+    if query_fields is not None:
+        base.update(query_fields(m))
+    all_matches = [match.model_dump(mode="json") for match in m.matches]
+    global_doc = {
+        **base,
+        "tenant": None,
+        "matches": all_matches,
+        "tenants": sorted({match.tenant for match in m.matches}),
+        "query_ids": sorted({f"{x.tenant}:{x.query_id}" for x in m.matches}),
+    }
+    actions: list[Action] = [
+        {
+            "_op_type": "update",
+            "_index": mentions_index.monthly_index(prefix, "mentions", m.published_at),
+            "_id": m.id,
+            "doc": global_doc,
+            "doc_as_upsert": True,
+        }
+    ]
+    for tenant in sorted({match.tenant for match in m.matches}):
+        own = [x for x in m.matches if x.tenant == tenant]
+        doc = {
+            **base,
+            "tenant": tenant,
+            "tenants": [tenant],
+            "matches": [x.model_dump(mode="json") for x in own],
+            "query_ids": sorted({x.query_id for x in own}),
+        }
+        actions.append(
+            {
+                "_op_type": "update",
+                "_index": mentions_index.monthly_index(prefix, "tenant-mentions", m.published_at),
+                "_id": mentions_index.tenant_doc_id(tenant, m.id),
+                "doc": doc,
+                "doc_as_upsert": True,
+            }
+        )
+    return actions

@@ -1,0 +1,200 @@
+"""The index sink process: consume ``mentions.enriched``, bulk-write to Elasticsearch, commit.
+
+Contract (arroyo-style, commit after process):
+* a batch of messages is decoded; undecodable ones go to ``dlq.index`` with the reason;
+* the batch's documents are bulk-written; items Elasticsearch rejects for good (4xx) are dead-lettered
+  with Elasticsearch's reason; 429/5xx items and connection failures are retried with exponential
+  backoff and jitter while consumption is paused (backpressure) — indefinitely, nothing is dropped;
+* only then are the batch's offsets committed. A crash before the commit replays the batch, and the
+  deterministic document ids make the replay harmless.
+* SIGTERM (``stop``): the current batch is finished and committed, then the consumer closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from elasticsearch import Elasticsearch, TransportError
+from pydantic import ValidationError
+
+from ecoute.backoff import backoff_delay
+from ecoute.kafka import DeadLetterProducer, consumer_config
+from ecoute.settings import Settings
+from enrich.indexing.bulk import Action, write_bulk
+from enrich.indexing.documents import mention_actions
+from schemas.common import utc_now
+from schemas.mention import EnrichedMention
+from schemas.topics import MENTIONS_ENRICHED
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SinkStats:
+    messages: int = 0
+    mentions: int = 0
+    documents: int = 0
+    dead_letters: int = 0
+    batches: int = 0
+    retries: int = 0
+
+
+QueryFields = Callable[[EnrichedMention], dict[str, Any]]
+
+
+class IndexSink:
+    def __init__(
+        self,
+        settings: Settings,
+        es: Elasticsearch,
+        *,
+        query_fields: QueryFields | None = None,
+        consumer: Consumer | None = None,
+        dead_letters: DeadLetterProducer | None = None,
+        refresh: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.es = es
+        self.query_fields = query_fields
+        self.topic = settings.topic(MENTIONS_ENRICHED.name)
+        self.consumer = consumer or Consumer(consumer_config(settings, settings.group("index")))
+        self.dead_letters = dead_letters or DeadLetterProducer(settings, "index")
+        self.refresh = refresh
+        self.stats = SinkStats()
+
+    # --- pure-ish steps -------------------------------------------------------------------------
+    def _decode(self, msg: Message) -> EnrichedMention | None:
+        try:
+            return EnrichedMention.model_validate_json(msg.value() or b"")
+        except ValidationError as exc:
+            self.dead_letters.send(
+                reason=f"not an EnrichedMention: {exc}",
+                error=exc,
+                key=msg.key(),
+                value=msg.value(),
+                topic=msg.topic(),
+                partition=msg.partition(),
+                offset=msg.offset(),
+            )
+            self.stats.dead_letters += 1
+            return None
+
+    def _actions(self, messages: list[Message]) -> list[tuple[Message, Action]]:
+        out: list[tuple[Message, Action]] = []
+        now = utc_now()
+        for msg in messages:
+            mention = self._decode(msg)
+            if mention is None:
+                continue
+            self.stats.mentions += 1
+            out.extend(
+                (msg, action)
+                for action in mention_actions(
+                    mention, prefix=self.settings.index_prefix, indexed_at=now, query_fields=self.query_fields
+                )
+            )
+        return out
+
+    # --- Elasticsearch with retries and backpressure -------------------------------------------
+    def _write(self, pending: list[tuple[Message, Action]], stop: threading.Event) -> None:
+        by_id = {id(action): msg for msg, action in pending}
+        todo = [action for _, action in pending]
+        attempt = 0
+        paused = False
+        try:
+            while todo:
+                try:
+                    outcome = write_bulk(self.es, todo, refresh=self.refresh)
+                except TransportError as exc:
+                    outcome = None
+                    log.warning(
+                        "elasticsearch unavailable, will retry: %s",
+                        exc,
+                        extra={"topic": self.topic, "documents": len(todo), "attempt": attempt},
+                    )
+                if outcome is not None:
+                    self.stats.documents += outcome.written
+                    for action, reason in outcome.rejected:
+                        msg = by_id[id(action)]
+                        self.dead_letters.send(
+                            reason=f"elasticsearch rejected {action['_id']}: {reason}",
+                            error="BulkItemRejected",
+                            key=msg.key(),
+                            value=msg.value(),
+                            topic=msg.topic(),
+                            partition=msg.partition(),
+                            offset=msg.offset(),
+                        )
+                        self.stats.dead_letters += 1
+                    todo = outcome.retry
+                    if not todo:
+                        break
+                if not paused:
+                    self.consumer.pause(self.consumer.assignment())
+                    paused = True
+                self.stats.retries += 1
+                deadline = time.monotonic() + backoff_delay(attempt)
+                while time.monotonic() < deadline:
+                    self.consumer.poll(0.1)  # keeps group membership while paused; yields no message
+                attempt += 1
+                if stop.is_set() and attempt > self.settings.index_max_retries:
+                    raise RuntimeError("stopping with documents not yet written; offsets not committed")
+        finally:
+            if paused:
+                self.consumer.resume(self.consumer.assignment())
+
+    def _commit(self, messages: list[Message]) -> None:
+        last: dict[tuple[str, int], int] = {}
+        for msg in messages:
+            topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+            if topic is None or partition is None or offset is None:
+                continue
+            last[(topic, partition)] = max(last.get((topic, partition), -1), offset)
+        offsets = [TopicPartition(t, p, o + 1) for (t, p), o in last.items()]
+        try:
+            self.consumer.commit(offsets=offsets, asynchronous=False)
+        except KafkaException as exc:  # partition revoked meanwhile: its new owner replays (idempotent)
+            log.warning("offset commit failed: %s", exc, extra={"topic": self.topic})
+
+    def process(self, messages: list[Message], stop: threading.Event) -> None:
+        """Index one batch completely (or raise), then commit its offsets."""
+        real = []
+        for msg in messages:
+            if msg.error():
+                log.warning("consumer error: %s", msg.error(), extra={"topic": msg.topic()})
+                continue
+            real.append(msg)
+        if not real:
+            return
+        self.stats.messages += len(real)
+        self._write(self._actions(real), stop)
+        self.dead_letters.flush()
+        self._commit(real)
+        self.stats.batches += 1
+
+    def run(self, stop: threading.Event, *, on_batch: Callable[[SinkStats], None] | None = None) -> SinkStats:
+        """Consume until ``stop`` is set; returns the counters."""
+        self.consumer.subscribe([self.topic])
+        log.info("index sink started", extra={"topic": self.topic, "group": self.settings.group("index")})
+        try:
+            while not stop.is_set():
+                batch = self.consumer.consume(
+                    self.settings.index_batch_size, self.settings.index_batch_within_s
+                )
+                if batch:
+                    self.process(batch, stop)
+                    if on_batch:
+                        on_batch(self.stats)
+        finally:
+            self.consumer.close()
+            log.info(
+                "index sink stopped",
+                extra={"messages": self.stats.messages, "documents": self.stats.documents},
+            )
+        return self.stats

@@ -1,0 +1,1 @@
+"""RSS / Atom / RDF feeds: parsing items into mentions, and the polling connector."""

@@ -1,0 +1,98 @@
+"""The topic registry: every Kafka topic ecoute uses, with its key, value model and retention.
+
+Names here are logical; a deployment may prefix them (``Settings.topic``). Topics are created from this
+registry (``ecoute.kafka_admin.ensure_topics``), never by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from schemas.config import QueryDefinition
+from schemas.dead_letter import DeadLetter
+from schemas.mention import EnrichedMention, RawMention
+
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    """How one topic is laid out and what it carries."""
+
+    name: str
+    key: str
+    value_model: type[BaseModel] | None
+    description: str
+    cleanup_policy: Literal["delete", "compact"] = "delete"
+    retention_ms: int | None = 7 * DAY_MS
+    partitions: int | None = None  # None: the deployment's default (Settings.topic_partitions)
+
+    def config(self) -> dict[str, str]:
+        """Broker-side topic configuration."""
+        cfg: dict[str, str] = {"cleanup.policy": self.cleanup_policy}
+        if self.retention_ms is not None:
+            cfg["retention.ms"] = str(self.retention_ms)
+        return cfg
+
+
+MENTIONS_RAW = TopicSpec("mentions.raw", "mention id", RawMention, "mentions as fetched by ingest connectors")
+MENTIONS_ENRICHED = TopicSpec(
+    "mentions.enriched",
+    "mention id",
+    EnrichedMention,
+    "mentions with language, sentiment, query matches and entities",
+)
+ALERTS = TopicSpec("alerts", "tenant:rule", None, "fired or grouped alerts", retention_ms=30 * DAY_MS)
+INGEST_CURSORS = TopicSpec(
+    "ingest.cursors",
+    "source id",
+    None,
+    "per-source checkpoints",
+    cleanup_policy="compact",
+    retention_ms=None,
+    partitions=1,
+)
+CONFIG_QUERIES = TopicSpec(
+    "config.queries",
+    "tenant:query id",
+    QueryDefinition,
+    "tenants' Boolean queries; tombstone deletes",
+    cleanup_policy="compact",
+    retention_ms=None,
+    partitions=1,
+)
+DLQ_INGEST = TopicSpec(
+    "dlq.ingest", "original key", DeadLetter, "unparseable source items", retention_ms=30 * DAY_MS
+)
+DLQ_ENRICH = TopicSpec(
+    "dlq.enrich", "original key", DeadLetter, "mentions enrichment failed on", retention_ms=30 * DAY_MS
+)
+DLQ_INDEX = TopicSpec(
+    "dlq.index", "original key", DeadLetter, "documents Elasticsearch rejected", retention_ms=30 * DAY_MS
+)
+DLQ_ALERTING = TopicSpec(
+    "dlq.alerting", "original key", DeadLetter, "events alerting failed on", retention_ms=30 * DAY_MS
+)
+
+REGISTRY: tuple[TopicSpec, ...] = (
+    MENTIONS_RAW,
+    MENTIONS_ENRICHED,
+    ALERTS,
+    INGEST_CURSORS,
+    CONFIG_QUERIES,
+    DLQ_INGEST,
+    DLQ_ENRICH,
+    DLQ_INDEX,
+    DLQ_ALERTING,
+)
+
+
+def topic_spec(name: str) -> TopicSpec:
+    """The spec of a logical topic name; ``KeyError`` if it is not registered."""
+    for spec in REGISTRY:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"topic {name!r} is not in the registry")

@@ -1,0 +1,118 @@
+"""The index sink against the real Kafka and Elasticsearch."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from ecoute import mentions_index
+from ecoute.kafka import ensure_topics
+from ecoute.settings import Settings
+from enrich.indexing.sink import IndexSink
+from schemas.dead_letter import DeadLetter
+from schemas.mention import EnrichedMention, QueryMatch, stable_mention_id
+from tests.kafka_utils import committed_offsets, produce, read_all
+
+pytestmark = pytest.mark.integration
+NOW = datetime.now(UTC)
+
+
+def _mention(i: int, tenant: str | None = None) -> EnrichedMention:
+    return EnrichedMention(
+        id=stable_mention_id("feed", f"item-{i}"),
+        source_type="feed",
+        source_id="s",
+        text=f"mention numéro {i}",
+        title=f"titre {i}",
+        url=f"https://ex.example/{i}",
+        published_at=NOW - timedelta(minutes=i),
+        fetched_at=NOW,
+        enriched_at=NOW,
+        lang="fr",
+        matches=(QueryMatch(tenant=tenant, query_id="q"),) if tenant else (),
+    )
+
+
+def _run_until(sink: IndexSink, condition, timeout_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+    thread = threading.Thread(target=sink.run, args=(stop,), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not thread.is_alive()
+
+
+def _count(es: Elasticsearch, index: str) -> int:
+    es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+    return int(es.count(index=index, ignore_unavailable=True, allow_no_indices=True)["count"])
+
+
+def test_sink_indexes_dead_letters_poison_and_commits(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    s = pipeline_settings
+    ensure_topics(s)
+    from ecoute.es import ensure_mention_templates
+
+    ensure_mention_templates(es_client, s.index_prefix)
+    topic = s.topic("mentions.enriched")
+    good = [_mention(i, tenant="acme" if i % 2 else None) for i in range(30)]
+    records = [(m.id.encode(), m.model_dump_json().encode()) for m in good]
+    records.insert(5, (b"poison", b"{not json"))
+    produce(s.kafka_bootstrap or "", topic, records)
+
+    global_alias = mentions_index.alias(s.index_prefix, "mentions")
+    tenant_alias = mentions_index.alias(s.index_prefix, "tenant-mentions")
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: _count(es_client, global_alias) >= 30 and sink.stats.dead_letters >= 1)
+
+    assert _count(es_client, global_alias) == 30
+    assert _count(es_client, tenant_alias) == 15
+    hit = es_client.search(index=tenant_alias, query={"term": {"tenant": "acme"}}, size=1)["hits"]["hits"][0]
+    assert hit["_id"].startswith("acme:") and hit["_source"]["query_ids"] == ["q"]
+
+    letters = [
+        DeadLetter.model_validate_json(m.value() or b"")
+        for m in read_all(s.kafka_bootstrap or "", s.topic("dlq.index"), expected=1)
+    ]
+    assert len(letters) == 1 and letters[0].original_value() == b"{not json" and letters[0].offset is not None
+    assert "EnrichedMention" in letters[0].reason
+
+    committed = committed_offsets(s.kafka_bootstrap or "", s.group("index"), topic, s.topic_partitions)
+    assert sum(committed.values()) == len(records)
+
+
+def test_replay_creates_no_duplicate_and_keeps_tenant_state(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    s = pipeline_settings
+    ensure_topics(s)
+    from ecoute.es import ensure_mention_templates
+
+    ensure_mention_templates(es_client, s.index_prefix)
+    topic = s.topic("mentions.enriched")
+    mentions = [_mention(i, tenant="acme") for i in range(10)]
+    produce(s.kafka_bootstrap or "", topic, [(m.id.encode(), m.model_dump_json().encode()) for m in mentions])
+    tenant_alias = mentions_index.alias(s.index_prefix, "tenant-mentions")
+    _run_until(IndexSink(s, es_client), lambda: _count(es_client, tenant_alias) >= 10)
+
+    # a CM marks one mention as read, then every message is delivered again (replay)
+    target = es_client.search(index=tenant_alias, size=1, query={"match_all": {}})["hits"]["hits"][0]
+    es_client.update(index=target["_index"], id=target["_id"], doc={"state": {"read": True}}, refresh=True)
+    produce(s.kafka_bootstrap or "", topic, [(m.id.encode(), m.model_dump_json().encode()) for m in mentions])
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.messages >= 10)
+
+    assert _count(es_client, tenant_alias) == 10
+    assert _count(es_client, mentions_index.alias(s.index_prefix, "mentions")) == 10
+    again = es_client.get(index=target["_index"], id=target["_id"])["_source"]
+    assert again["state"] == {"read": True}

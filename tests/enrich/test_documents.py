@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from enrich.indexing.documents import mention_actions, site_of
+from schemas.mention import EnrichedMention, Entity, QueryMatch, stable_mention_id
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def _mention(matches: tuple[QueryMatch, ...] = ()) -> EnrichedMention:
+    return EnrichedMention(
+        id=stable_mention_id("feed", "g"),
+        source_type="feed",
+        source_id="s",
+        url="https://www.lemonde.fr/a",
+        text="t",
+        published_at=datetime(2026, 10, 31, 23, 0, tzinfo=UTC),
+        fetched_at=NOW,
+        enriched_at=NOW,
+        lang="fr",
+        matches=matches,
+        entities=(
+            Entity(kind="hashtag", text="#x"),
+            Entity(kind="hashtag", text="#x"),
+            Entity(kind="organization", text="Bonval"),
+        ),
+    )
+
+
+def test_site_of() -> None:
+    assert site_of("https://www.LeMonde.fr/x") == "lemonde.fr"
+    assert site_of("https://blog.example.org") == "blog.example.org"
+    assert site_of(None) is None and site_of("not a url") is None
+
+
+def test_global_document_only_when_no_match() -> None:
+    (action,) = mention_actions(_mention(), prefix="p", indexed_at=NOW)
+    assert action["_id"] == _mention().id
+    assert action["_index"] == "p-mentions-v1-2026.10"
+    doc = action["doc"]
+    assert doc["@timestamp"] == "2026-10-31T23:00:00Z" and doc["site"] == "lemonde.fr"
+    assert doc["hashtags"] == ["#x"] and doc["organizations"] == ["Bonval"] and doc["tenants"] == []
+    assert action["doc_as_upsert"] is True
+
+
+def test_one_document_per_matching_tenant_with_only_its_matches() -> None:
+    m = _mention(
+        (
+            QueryMatch(tenant="a", query_id="q1"),
+            QueryMatch(tenant="b", query_id="q2"),
+            QueryMatch(tenant="a", query_id="q3"),
+        )
+    )
+    actions = mention_actions(m, prefix="p", indexed_at=NOW, query_fields=lambda _: {"q_extra": 1})
+    assert [a["_id"] for a in actions] == [m.id, f"a:{m.id}", f"b:{m.id}"]
+    assert actions[0]["doc"]["query_ids"] == ["a:q1", "a:q3", "b:q2"]
+    a_doc = actions[1]["doc"]
+    assert a_doc["tenant"] == "a" and a_doc["query_ids"] == ["q1", "q3"]
+    assert {x["query_id"] for x in a_doc["matches"]} == {"q1", "q3"}
+    assert actions[1]["_index"] == "p-tenant-mentions-v1-2026.10"
+    assert all(a["doc"]["q_extra"] == 1 for a in actions)
