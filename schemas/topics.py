@@ -64,6 +64,49 @@ CONFIG_QUERIES = TopicSpec(
     retention_ms=None,
     partitions=1,
 )
+CONFIG_TENANTS = TopicSpec(
+    "config.tenants",
+    "tenant id",
+    None,
+    "tenants and their hashed API keys; tombstone deletes",
+    cleanup_policy="compact",
+    retention_ms=None,
+    partitions=1,
+)
+CONFIG_SOURCES = TopicSpec(
+    "config.sources",
+    "source id",
+    None,
+    "sources to poll and the tenants subscribed to them; tombstone deletes",
+    cleanup_policy="compact",
+    retention_ms=None,
+    partitions=1,
+)
+CONFIG_RULES = TopicSpec(
+    "config.rules",
+    "tenant:rule id",
+    None,
+    "tenants' alert rules; tombstone deletes",
+    cleanup_policy="compact",
+    retention_ms=None,
+    partitions=1,
+)
+CONFIG_SUBSCRIPTIONS = TopicSpec(
+    "config.subscriptions",
+    "tenant:subscription id",
+    None,
+    "tenants' webhook subscriptions; tombstone deletes",
+    cleanup_policy="compact",
+    retention_ms=None,
+    partitions=1,
+)
+DLQ_WEBHOOKS = TopicSpec(
+    "dlq.webhooks",
+    "tenant:subscription id",
+    None,
+    "webhook deliveries that failed after the last attempt (replayable)",
+    retention_ms=30 * DAY_MS,
+)
 DLQ_INGEST = TopicSpec(
     "dlq.ingest", "original key", DeadLetter, "unparseable source items", retention_ms=30 * DAY_MS
 )
@@ -83,10 +126,15 @@ REGISTRY: tuple[TopicSpec, ...] = (
     ALERTS,
     INGEST_CURSORS,
     CONFIG_QUERIES,
+    CONFIG_TENANTS,
+    CONFIG_SOURCES,
+    CONFIG_RULES,
+    CONFIG_SUBSCRIPTIONS,
     DLQ_INGEST,
     DLQ_ENRICH,
     DLQ_INDEX,
     DLQ_ALERTING,
+    DLQ_WEBHOOKS,
 )
 
 
