@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ecoute import cli_enrich
 from ecoute.logs import configure_logging
 from ecoute.settings import get_settings
 
@@ -21,6 +22,8 @@ stack_app = typer.Typer(no_args_is_help=True, help="The local Kafka + Elasticsea
 worker_app = typer.Typer(no_args_is_help=True, help="Long-running pipeline processes.")
 app.add_typer(stack_app, name="stack")
 app.add_typer(worker_app, name="worker")
+app.registered_commands += cli_enrich.app.registered_commands
+app.add_typer(cli_enrich.query_app, name="query")
 console = Console()
 
 

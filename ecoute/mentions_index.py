@@ -1,30 +1,43 @@
-"""The mentions indices in Elasticsearch: names, mapping (versioned) and document ids.
+"""The mentions indices in Elasticsearch: names, mappings (versioned), document ids, document upgrades.
 
 Two alias families share one mapping:
 
 * ``<prefix>-mentions``: one document per mention (``_id`` = mention id), every source, for analysts
   in Kibana and for pipeline checks;
 * ``<prefix>-tenant-mentions``: one document per (tenant, mention) (``_id`` = ``tenant:mention id``)
-  holding that tenant's matches and per-tenant state; tenant isolation is a filter on ``tenant``.
+  holding that tenant's matches and per-tenant state (read, tags, assignee); tenant isolation is a
+  filter on ``tenant``, and the id itself names the tenant, so a key of another tenant cannot address it.
 
-Concrete indices are monthly (``…-v<N>-YYYY.MM`` by publication time) and created on first write by an
-index template that attaches them to the alias, so old months can be dropped. A mapping change bumps
-``MAPPING_VERSION``; ``ecoute.es.migrate`` copies documents into the new version's indices and moves the
-aliases. The distribution we run has no analysis-common module, so only built-in analyzers are used:
-accent/case folding for the query language is done in Python (``ecoute.query.index_fields``).
+Concrete indices are monthly (``<prefix>-<family>-v<N>-YYYY.MM`` by publication time) and created on first
+write by a composable index template that attaches them to the read alias, so old months can be
+dropped by deleting their index. A mapping change bumps :data:`MAPPING_VERSION`, adds the new version's
+properties to :data:`PROPERTIES` and an upgrade step to :func:`upgrade_source`; ``ecoute es migrate``
+(:func:`ecoute.es.migrate`) copies every document into the new version's indices (scan + bulk, upgrading
+each document client-side: this distribution has no ``_reindex``) and swaps the read alias atomically.
+
+Text analysis: the distribution has no analysis-common module, so only built-in analyzers are used
+(``standard``, ``whitespace``): accent/case folding for the query language is done in Python
+(:func:`ecoute.query.index_fields`), French/English stemming too (:mod:`ecoute.search_analysis`).
 """
 
 from __future__ import annotations
 
+import copy
+import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
-MAPPING_VERSION = 1
+from ecoute.search_analysis import analysis_fields
+
+MAPPING_VERSION: Final = 2
 Family = Literal["mentions", "tenant-mentions"]
+FAMILIES: Final[tuple[Family, ...]] = get_args(Family)
 
-KEYWORD = {"type": "keyword", "ignore_above": 1024}
+KEYWORD: Final = {"type": "keyword", "ignore_above": 1024}
+_ANALYSED: Final = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
 
-BASE_PROPERTIES: dict[str, Any] = {
+_V1_PROPERTIES: Final[dict[str, Any]] = {
     "@timestamp": {"type": "date"},
     "id": {"type": "keyword"},
     "tenant": {"type": "keyword"},
@@ -97,9 +110,26 @@ BASE_PROPERTIES: dict[str, Any] = {
 }
 
 
+def _v2_properties() -> dict[str, Any]:
+    props = copy.deepcopy(_V1_PROPERTIES)
+    props["text_fr"] = dict(_ANALYSED)  # French: elision, stop words, Snowball stem, accents folded
+    props["text_en"] = dict(_ANALYSED)  # English: possessive, stop words, Snowball stem
+    props["author"]["properties"]["key"] = {"type": "keyword"}  # handle, else display name (facets)
+    return props
+
+
+PROPERTIES: Final[dict[int, dict[str, Any]]] = {1: _V1_PROPERTIES, 2: _v2_properties()}
+"""Base properties of every mapping version (the query-language fields are added by :func:`mapping`)."""
+BASE_PROPERTIES: Final = PROPERTIES[MAPPING_VERSION]
+
+
 def alias(prefix: str, family: Family) -> str:
-    """The alias readers search (all months, current mapping version)."""
+    """The alias readers search (all months of the current mapping version)."""
     return f"{prefix}-{family}"
+
+
+def template_name(prefix: str, family: Family, version: int = MAPPING_VERSION) -> str:
+    return f"{prefix}-{family}-v{version}"
 
 
 def index_pattern(prefix: str, family: Family, version: int = MAPPING_VERSION) -> str:
@@ -111,40 +141,88 @@ def monthly_index(prefix: str, family: Family, when: datetime, version: int = MA
     return f"{prefix}-{family}-v{version}-{when:%Y.%m}"
 
 
+_INDEX_RE: Final = re.compile(r"^(?P<base>.+)-v(?P<version>\d+)-(?P<month>\d{4}\.\d{2})$")
+
+
+def parse_index(prefix: str, family: Family, index: str) -> tuple[int, str] | None:
+    """``(version, "YYYY.MM")`` of a concrete index of this family, None for anything else."""
+    m = _INDEX_RE.match(index)
+    if m is None or m["base"] != f"{prefix}-{family}":
+        return None
+    return int(m["version"]), m["month"]
+
+
+def retarget(index: str, version: int) -> str:
+    """The same month's index name in another mapping version."""
+    m = _INDEX_RE.match(index)
+    if m is None:
+        raise ValueError(f"{index!r} is not a monthly mentions index")
+    return f"{m['base']}-v{version}-{m['month']}"
+
+
 def tenant_doc_id(tenant: str, mention_id: str) -> str:
     return f"{tenant}:{mention_id}"
 
 
-def mapping(extra_properties: dict[str, Any] | None = None) -> dict[str, Any]:
+def author_key(author: Mapping[str, Any] | None) -> str | None:
+    """What identifies an author in facets and filters: the handle, else the display name."""
+    if not author:
+        return None
+    key = author.get("handle") or author.get("name")
+    return str(key) if key else None
+
+
+def mapping(extra_properties: Mapping[str, Any] | None = None, version: int = MAPPING_VERSION) -> dict[str, Any]:
     """Full mapping: base fields plus the query-language fields (dynamic mapping off: strict contract)."""
-    props = dict(BASE_PROPERTIES)
+    props = copy.deepcopy(PROPERTIES[version])
     if extra_properties:
         clash = set(props) & set(extra_properties)
         if clash:
             raise ValueError(f"query fields clash with base fields: {sorted(clash)}")
-        props.update(extra_properties)
-    return {"dynamic": "strict", "_meta": {"mapping_version": MAPPING_VERSION}, "properties": props}
+        props.update(copy.deepcopy(dict(extra_properties)))
+    return {"dynamic": "strict", "_meta": {"mapping_version": version}, "properties": props}
 
 
 def index_template(
     prefix: str,
     family: Family,
-    extra_properties: dict[str, Any] | None = None,
+    extra_properties: Mapping[str, Any] | None = None,
     shards: int = 1,
     replicas: int = 0,
+    version: int = MAPPING_VERSION,
 ) -> dict[str, Any]:
-    """Body of the composable index template for one family."""
+    """Body of the composable index template for one family and mapping version."""
     return {
-        "index_patterns": [index_pattern(prefix, family)],
-        "priority": 100 + MAPPING_VERSION,
+        "index_patterns": [index_pattern(prefix, family, version)],
+        "priority": 100 + version,
         "template": {
             "settings": {
                 "number_of_shards": shards,
                 "number_of_replicas": replicas,
                 "refresh_interval": "1s",
             },
-            "mappings": mapping(extra_properties),
+            "mappings": mapping(extra_properties, version),
             "aliases": {alias(prefix, family): {}},
         },
-        "_meta": {"mapping_version": MAPPING_VERSION, "owner": "ecoute"},
+        "_meta": {"mapping_version": version, "owner": "ecoute"},
     }
+
+
+def upgrade_source(source: Mapping[str, Any], from_version: int, to_version: int = MAPPING_VERSION) -> dict[str, Any]:
+    """A stored document of ``from_version`` rewritten for ``to_version`` (pure; state is kept as is).
+
+    Raises ``ValueError`` for a version pair without an upgrade path (e.g. a downgrade).
+    """
+    if from_version > to_version:
+        raise ValueError(f"cannot downgrade documents from v{from_version} to v{to_version}")
+    doc = copy.deepcopy(dict(source))
+    version = from_version
+    while version < to_version:
+        if version == 1:
+            doc.update(analysis_fields(doc.get("title"), doc.get("text"), doc.get("lang")))
+            if isinstance(doc.get("author"), dict):
+                doc["author"]["key"] = author_key(doc["author"])
+        else:
+            raise ValueError(f"no upgrade from mapping v{version}")
+        version += 1
+    return doc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     # --- processing
     enrich_batch_size: int = Field(default=500, ge=1)
     enrich_batch_within_s: float = Field(default=0.5, gt=0)
+    ner_scope: Literal["matched", "all", "none"] = Field(
+        default="matched", description="which mentions get spaCy NER (people, organisations, places)"
+    )
     index_batch_size: int = Field(default=1000, ge=1)
     index_batch_within_s: float = Field(default=0.5, gt=0)
     index_max_retries: int = Field(default=8, ge=0)

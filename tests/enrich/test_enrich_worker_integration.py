@@ -1,0 +1,147 @@
+"""The Faust enrichment worker as a real process on the real Kafka: batches, dead letters, live query
+changes, commit only after produce (a killed worker loses nothing)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from ecoute.children import Child, settings_env, spawn
+from ecoute.config_topics import publish_queries
+from ecoute.demo import topic_end_offsets
+from ecoute.kafka import ensure_topics
+from ecoute.settings import Settings
+from schemas.common import SourceType, utc_now
+from schemas.config import QueryDefinition
+from schemas.dead_letter import DeadLetter
+from schemas.mention import EnrichedMention, RawMention, stable_mention_id
+from tests.kafka_utils import committed_offsets, produce, read_all
+
+pytestmark = pytest.mark.integration
+
+
+def raw(i: int, text: str) -> RawMention:
+    now = datetime.now(UTC)
+    return RawMention(
+        id=stable_mention_id(SourceType.FEED, f"w-{i}"),
+        source_type=SourceType.FEED,
+        source_id="t",
+        text=text,
+        published_at=now,
+        fetched_at=now,
+    )
+
+
+def start_worker(s: Settings) -> Child:
+    env = settings_env(
+        {
+            "kafka_bootstrap": s.kafka_bootstrap,
+            "es_url": s.es_url,
+            "home": s.home,
+            "topic_prefix": s.topic_prefix,
+            "consumer_group_prefix": s.consumer_group_prefix,
+            "enrich_batch_within_s": 0.2,
+            "enrich_batch_size": 20,
+            "ner_scope": "matched",
+        }
+    )
+    return spawn("enrich", ["worker", "enrich"], env, s.home / "logs")
+
+
+def wait_until(predicate: Callable[[], bool], child: Child, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert child.alive(), child.log_path.read_text()[-4000:]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.5)
+
+
+def test_worker_enriches_dead_letters_and_follows_query_changes(pipeline_settings: Settings) -> None:
+    s = pipeline_settings
+    bootstrap = s.kafka_bootstrap or ""
+    ensure_topics(s)
+    mentions = [raw(i, f"Message numéro {i} : tout va bien chez nous aujourd'hui.") for i in range(40)]
+    records: list[tuple[bytes | None, bytes | None]] = [
+        (m.id.encode(), m.model_dump_json().encode()) for m in mentions
+    ]
+    records.insert(7, (b"bad", b'{"id": "not a mention"}'))
+    produce(bootstrap, s.topic("mentions.raw"), records)
+    worker = start_worker(s)
+    try:
+        out_topic = s.topic("mentions.enriched")
+        wait_until(
+            lambda: (
+                topic_end_offsets(s, out_topic) >= 40 and topic_end_offsets(s, s.topic("dlq.enrich")) >= 1
+            ),
+            worker,
+        )
+        enriched = [
+            EnrichedMention.model_validate_json(m.value() or b"") for m in read_all(bootstrap, out_topic, 40)
+        ]
+        assert {e.id for e in enriched} == {m.id for m in mentions}
+        assert all(e.lang == "fr" and e.matches == () for e in enriched)
+        (letter,) = [
+            DeadLetter.model_validate_json(m.value() or b"")
+            for m in read_all(bootstrap, s.topic("dlq.enrich"), 1)
+        ]
+        assert letter.stage == "enrich" and letter.key == "bad" and letter.offset is not None
+        assert json.loads(letter.original_value()) == {"id": "not a mention"}
+
+        # a query published while the worker runs applies to the next mentions, without restart
+        publish_queries(
+            s,
+            [
+                QueryDefinition(
+                    tenant="acme", id="ferralis", query="Ferralis NEAR/4 grève", updated_at=utc_now()
+                )
+            ],
+        )
+        time.sleep(2.0)
+        late = raw(1000, "Nouvelle grève chez Ferralis ce matin, trains supprimés à Lyon.")
+        produce(bootstrap, s.topic("mentions.raw"), [(late.id.encode(), late.model_dump_json().encode())])
+        wait_until(lambda: topic_end_offsets(s, out_topic) >= 41, worker)
+        last = [
+            EnrichedMention.model_validate_json(m.value() or b"") for m in read_all(bootstrap, out_topic, 41)
+        ]
+        (matched,) = [e for e in last if e.id == late.id]
+        assert [(m.tenant, m.query_id) for m in matched.matches] == [("acme", "ferralis")]
+        assert {t.term for t in matched.matches[0].terms} == {"ferralis NEAR/4 greve"}
+        assert any(
+            e.kind == "place" and e.text == "Lyon" for e in matched.entities
+        )  # NER on matched mentions
+    finally:
+        code = worker.stop(60)
+    assert code == 0, worker.log_path.read_text()[-4000:]
+    committed = committed_offsets(bootstrap, s.group("enrich"), s.topic("mentions.raw"), s.topic_partitions)
+    assert sum(committed.values()) == len(records) + 1
+
+
+def test_killed_worker_loses_nothing(pipeline_settings: Settings) -> None:
+    s = pipeline_settings
+    bootstrap = s.kafka_bootstrap or ""
+    ensure_topics(s)
+    mentions = [raw(i, f"Bonjour, message {i} pour le service client.") for i in range(300)]
+    produce(
+        bootstrap, s.topic("mentions.raw"), [(m.id.encode(), m.model_dump_json().encode()) for m in mentions]
+    )
+    out_topic = s.topic("mentions.enriched")
+    worker = start_worker(s)
+    wait_until(lambda: topic_end_offsets(s, out_topic) >= 20, worker)
+    worker.proc.send_signal(signal.SIGKILL)
+    worker.proc.wait(30)
+    worker = start_worker(s)
+    try:
+        wait_until(
+            lambda: len({m.key() for m in read_all(bootstrap, out_topic, timeout_s=5, idle_s=1)}) >= 300,
+            worker,
+            timeout_s=180,
+        )
+    finally:
+        assert worker.stop(60) == 0
+    ids = {(m.key() or b"").decode() for m in read_all(bootstrap, out_topic)}
+    assert ids == {m.id for m in mentions}
