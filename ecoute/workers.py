@@ -45,10 +45,9 @@ def run_enrich_worker(settings: Settings) -> None:
     import faust
 
     from enrich.app import create_app
-    from enrich.query_source import live_matcher
-
     from enrich.langid import warm_up
     from enrich.ner import SpacyNer
+    from enrich.query_source import live_matcher
 
     warm_up()
     matcher = live_matcher(settings)
