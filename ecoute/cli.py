@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ecoute import cli_enrich
+from ecoute import cli_bench, cli_enrich
 from ecoute.logs import configure_logging
 from ecoute.settings import get_settings
 
@@ -24,6 +24,7 @@ app.add_typer(stack_app, name="stack")
 app.add_typer(worker_app, name="worker")
 app.registered_commands += cli_enrich.app.registered_commands
 app.add_typer(cli_enrich.query_app, name="query")
+app.add_typer(cli_bench.app, name="bench")
 console = Console()
 
 

@@ -172,7 +172,9 @@ def author_key(author: Mapping[str, Any] | None) -> str | None:
     return str(key) if key else None
 
 
-def mapping(extra_properties: Mapping[str, Any] | None = None, version: int = MAPPING_VERSION) -> dict[str, Any]:
+def mapping(
+    extra_properties: Mapping[str, Any] | None = None, version: int = MAPPING_VERSION
+) -> dict[str, Any]:
     """Full mapping: base fields plus the query-language fields (dynamic mapping off: strict contract)."""
     props = copy.deepcopy(PROPERTIES[version])
     if extra_properties:
@@ -208,7 +210,9 @@ def index_template(
     }
 
 
-def upgrade_source(source: Mapping[str, Any], from_version: int, to_version: int = MAPPING_VERSION) -> dict[str, Any]:
+def upgrade_source(
+    source: Mapping[str, Any], from_version: int, to_version: int = MAPPING_VERSION
+) -> dict[str, Any]:
     """A stored document of ``from_version`` rewritten for ``to_version`` (pure; state is kept as is).
 
     Raises ``ValueError`` for a version pair without an upgrade path (e.g. a downgrade).

@@ -31,17 +31,22 @@ Language = Literal["fr", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("fr", "en")
 APOSTROPHES: Final = "'’ʼ"
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 FR_ELISIONS: Final = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 )
-FR_STOP: Final = frozenset(
+FR_STOP: Final = _words(
     """au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes
     moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
-    vos votre vous c d j l a m n s t y ete etre est sont ont cet cette""".split()
+    vos votre vous c d j l a m n s t y ete etre est sont ont cet cette"""
 )
-EN_STOP: Final = frozenset(
+EN_STOP: Final = _words(
     """a an and are as at be but by for if in into is it no not of on or such that the their then there
-    these they this to was will with i you he she we our your its""".split()
+    these they this to was will with i you he she we our your its"""
 )
 _STOP: Final[dict[Language, frozenset[str]]] = {"fr": FR_STOP, "en": EN_STOP}
 _STEMMERS: Final = {"fr": "french", "en": "english"}

@@ -12,9 +12,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas.config import QueryDefinition
+from schemas.alert import Alert
+from schemas.config import ApiKey, QueryDefinition, Tenant
+from schemas.cursor import SourceCursor
 from schemas.dead_letter import DeadLetter
 from schemas.mention import EnrichedMention, RawMention
+from schemas.rules import AlertRule
+from schemas.source import SourceDefinition
+from schemas.webhooks import WebhookDelivery, WebhookSubscription
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 
@@ -39,6 +44,14 @@ SCHEMAS: tuple[EventSchema, ...] = (
     EventSchema("enriched_mention", 1, EnrichedMention),
     EventSchema("dead_letter", 1, DeadLetter),
     EventSchema("query_definition", 1, QueryDefinition),
+    EventSchema("alert_rule", 1, AlertRule),
+    EventSchema("alert", 1, Alert),
+    EventSchema("webhook_subscription", 1, WebhookSubscription),
+    EventSchema("webhook_delivery", 1, WebhookDelivery),
+    EventSchema("source_cursor", 1, SourceCursor),
+    EventSchema("source_config", 1, SourceDefinition),
+    EventSchema("tenant", 1, Tenant),
+    EventSchema("api_key", 1, ApiKey),
 )
 
 

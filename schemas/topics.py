@@ -11,9 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from schemas.config import QueryDefinition
+from schemas.alert import Alert
+from schemas.config import QueryDefinition, Tenant
+from schemas.cursor import SourceCursor
 from schemas.dead_letter import DeadLetter
 from schemas.mention import EnrichedMention, RawMention
+from schemas.rules import AlertRule
+from schemas.source import SourceDefinition
+from schemas.webhooks import WebhookDelivery, WebhookSubscription
 
 DAY_MS = 24 * 3600 * 1000
 
@@ -45,11 +50,11 @@ MENTIONS_ENRICHED = TopicSpec(
     EnrichedMention,
     "mentions with language, sentiment, query matches and entities",
 )
-ALERTS = TopicSpec("alerts", "tenant:rule", None, "fired or grouped alerts", retention_ms=30 * DAY_MS)
+ALERTS = TopicSpec("alerts", "tenant:rule", Alert, "fired or grouped alerts", retention_ms=30 * DAY_MS)
 INGEST_CURSORS = TopicSpec(
     "ingest.cursors",
     "source id",
-    None,
+    SourceCursor,
     "per-source checkpoints",
     cleanup_policy="compact",
     retention_ms=None,
@@ -67,7 +72,7 @@ CONFIG_QUERIES = TopicSpec(
 CONFIG_TENANTS = TopicSpec(
     "config.tenants",
     "tenant id",
-    None,
+    Tenant,
     "tenants and their hashed API keys; tombstone deletes",
     cleanup_policy="compact",
     retention_ms=None,
@@ -76,7 +81,7 @@ CONFIG_TENANTS = TopicSpec(
 CONFIG_SOURCES = TopicSpec(
     "config.sources",
     "source id",
-    None,
+    SourceDefinition,
     "sources to poll and the tenants subscribed to them; tombstone deletes",
     cleanup_policy="compact",
     retention_ms=None,
@@ -85,7 +90,7 @@ CONFIG_SOURCES = TopicSpec(
 CONFIG_RULES = TopicSpec(
     "config.rules",
     "tenant:rule id",
-    None,
+    AlertRule,
     "tenants' alert rules; tombstone deletes",
     cleanup_policy="compact",
     retention_ms=None,
@@ -94,7 +99,7 @@ CONFIG_RULES = TopicSpec(
 CONFIG_SUBSCRIPTIONS = TopicSpec(
     "config.subscriptions",
     "tenant:subscription id",
-    None,
+    WebhookSubscription,
     "tenants' webhook subscriptions; tombstone deletes",
     cleanup_policy="compact",
     retention_ms=None,
@@ -103,7 +108,7 @@ CONFIG_SUBSCRIPTIONS = TopicSpec(
 DLQ_WEBHOOKS = TopicSpec(
     "dlq.webhooks",
     "tenant:subscription id",
-    None,
+    WebhookDelivery,
     "webhook deliveries that failed after the last attempt (replayable)",
     retention_ms=30 * DAY_MS,
 )

@@ -1,8 +1,10 @@
 """One bulk request, with each item's outcome classified. Network-level failures raise.
 
 Item statuses: 2xx → written; 429 and 5xx → retryable (Elasticsearch is overloaded or recovering);
-other 4xx → rejected for good (mapping conflict, bad document): the caller dead-letters them with
-Elasticsearch's reason.
+409 → retryable too (a version conflict with a concurrent per-tenant state update from the API that
+outlasted ``retry_on_conflict``: the document is fine, the write just has to be repeated); other 4xx →
+rejected for good (mapping conflict, bad document): the caller dead-letters them with Elasticsearch's
+reason.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 Action = dict[str, Any]
+RETRY_ON_CONFLICT = 5
 
 
 @dataclass(slots=True)
@@ -27,7 +30,10 @@ def to_operations(actions: list[Action]) -> list[dict[str, Any]]:
     ops: list[dict[str, Any]] = []
     for action in actions:
         op = action["_op_type"]
-        ops.append({op: {"_index": action["_index"], "_id": action["_id"]}})
+        meta: dict[str, Any] = {"_index": action["_index"], "_id": action["_id"]}
+        if op == "update":
+            meta["retry_on_conflict"] = RETRY_ON_CONFLICT
+        ops.append({op: meta})
         if op == "update":
             ops.append({"doc": action["doc"], "doc_as_upsert": action.get("doc_as_upsert", False)})
         else:
@@ -47,7 +53,7 @@ def write_bulk(es: Elasticsearch, actions: list[Action], *, refresh: bool = Fals
         status = int(result.get("status", 500))
         if status < 300:
             outcome.written += 1
-        elif status == 429 or status >= 500:
+        elif status in (409, 429) or status >= 500:
             outcome.retry.append(action)
         else:
             error = result.get("error") or {}

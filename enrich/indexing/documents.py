@@ -3,6 +3,8 @@
 One global document per mention and one per matching tenant. Actions are partial-document upserts
 (``update`` + ``doc_as_upsert``): replaying a message rewrites the same document (same ``_id``) without
 touching per-tenant state (read/tags/assignee), so at-least-once delivery gives exactly-once results.
+Documents carry the French/English analysed text (:mod:`ecoute.search_analysis`) and the author key
+used by facets, besides the query-language fields the caller's ``query_fields`` adds.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ecoute import mentions_index
+from ecoute.search_analysis import analysis_fields
 from schemas.mention import EnrichedMention
 
 Action = dict[str, Any]
@@ -46,6 +49,9 @@ def base_source(m: EnrichedMention, indexed_at: datetime) -> dict[str, Any]:
     doc["@timestamp"] = doc["published_at"]
     doc["site"] = site_of(m.url)
     doc["indexed_at"] = indexed_at.isoformat()
+    if doc.get("author") is not None:
+        doc["author"]["key"] = mentions_index.author_key(doc["author"])
+    doc.update(analysis_fields(m.title, m.text, m.lang))
     for field in set(ENTITY_FIELDS.values()):
         doc[field] = []
     for entity in m.entities:

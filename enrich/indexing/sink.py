@@ -2,9 +2,12 @@
 
 Contract (arroyo-style, commit after process):
 * a batch of messages is decoded; undecodable ones go to ``dlq.index`` with the reason;
-* the batch's documents are bulk-written; items Elasticsearch rejects for good (4xx) are dead-lettered
+* the batch's documents are sent to the index that already holds them, if any (a mention whose date
+  changed never gets a second document in another month, see :mod:`enrich.indexing.placement`), and
+  bulk-written; items Elasticsearch rejects for good (4xx) are dead-lettered
   with Elasticsearch's reason; 429/5xx items and connection failures are retried with exponential
-  backoff and jitter while consumption is paused (backpressure) — indefinitely, nothing is dropped;
+  backoff and jitter while consumption is paused (backpressure) — indefinitely, nothing is dropped
+  (a whole request Elasticsearch refuses with another 4xx is a bug and raises);
 * only then are the batch's offsets committed. A crash before the commit replays the batch, and the
   deterministic document ids make the replay harmless.
 * SIGTERM (``stop``): the current batch is finished and committed, then the consumer closes.
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
-from elasticsearch import Elasticsearch, TransportError
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from pydantic import ValidationError
 
 from ecoute.backoff import backoff_delay
@@ -28,6 +31,7 @@ from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
 from enrich.indexing.bulk import Action, write_bulk
 from enrich.indexing.documents import mention_actions
+from enrich.indexing.placement import existing_locations, relocate
 from schemas.common import utc_now
 from schemas.mention import EnrichedMention
 from schemas.topics import MENTIONS_ENRICHED
@@ -107,11 +111,18 @@ class IndexSink:
         todo = [action for _, action in pending]
         attempt = 0
         paused = False
+        located = False
         try:
             while todo:
                 try:
+                    if not located:
+                        prefix = self.settings.index_prefix
+                        relocate(prefix, todo, existing_locations(self.es, prefix, todo))
+                        located = True
                     outcome = write_bulk(self.es, todo, refresh=self.refresh)
-                except TransportError as exc:
+                except (TransportError, ApiError) as exc:
+                    if isinstance(exc, ApiError) and exc.meta.status != 429 and exc.meta.status < 500:
+                        raise  # the request itself is wrong: retrying cannot help
                     outcome = None
                     log.warning(
                         "elasticsearch unavailable, will retry: %s",

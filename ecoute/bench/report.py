@@ -1,0 +1,109 @@
+"""Shared pieces of the benchmarks: machine facts, percentiles, result files and tables."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "bench" / "results"
+PACKAGES = ("confluent-kafka", "faust-streaming", "elasticsearch", "pyahocorasick", "lingua-language-detector",
+            "spacy", "fastapi")
+
+
+def machine_facts() -> dict[str, Any]:
+    """Cores, memory, Python and library versions: printed with every result."""
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1), "python": platform.python_version(),
+        "platform": platform.platform(), "cpu": _cpu_model(), "versions": versions,
+        "load_avg_at_start": os.getloadavg(),
+    }
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def percentiles(samples: Sequence[float], points: Sequence[float] = (50, 90, 99)) -> dict[str, float]:
+    """Nearest-rank percentiles of ``samples`` (seconds in, milliseconds out)."""
+    if not samples:
+        return {f"p{int(p)}_ms": float("nan") for p in points}
+    ordered = sorted(samples)
+    out = {}
+    for p in points:
+        rank = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
+        out[f"p{int(p)}_ms"] = round(ordered[rank] * 1000, 3)
+    return out
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident memory of a process (this one by default), in MiB."""
+    path = Path(f"/proc/{pid or os.getpid()}/status")
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return float("nan")
+
+
+def write_result(name: str, result: dict[str, Any], results_dir: Path = RESULTS_DIR) -> Path:
+    """Write ``result`` (plus machine facts and time) as JSON; returns the path."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = results_dir / f"{name}-{stamp}.json"
+    payload = {"bench": name, "at": stamp, "machine": machine_facts(), **result}
+    path.write_text(json.dumps(payload, indent=2, default=str))
+    return path
+
+
+def print_comparison(title: str, rows: Sequence[dict[str, Any]], console: Console | None = None) -> None:
+    """A table with one row per variant (ours, naive, …)."""
+    if not rows:
+        return
+    table = Table(*rows[0].keys(), title=title)
+    for row in rows:
+        table.add_row(*(f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()))
+    (console or Console()).print(table)
+
+
+class Stopwatch:
+    """``with Stopwatch() as sw: …; sw.seconds``."""
+
+    def __enter__(self) -> Stopwatch:
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds = time.perf_counter() - self.start

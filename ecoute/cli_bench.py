@@ -1,0 +1,73 @@
+"""``ecoute bench …``: JSON results (with machine facts) under bench/results/ and a table on the terminal.
+
+Benchmarks are never unit tests; a seconds-long smoke run of each is in the test suite so they keep
+working (tests/ecoute/test_bench_smoke.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ecoute.bench.report import print_comparison, write_result
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline.")
+console = Console()
+
+
+def _report(name: str, result: dict[str, Any], variants: dict[str, str]) -> None:
+    rows = []
+    for label, key in variants.items():
+        r = result[key]
+        rows.append({"variant": label, "items": r["items"], "items/s": float(r["per_s"]),
+                     "p50 ms": float(r["p50_ms"]), "p99 ms": float(r["p99_ms"])})
+    print_comparison(f"ecoute bench {name}", rows, console)
+    path = write_result(name, result)
+    console.print(f"speed-up vs naive: [bold]{result.get('speedup')}×[/bold]   JSON: {path}")
+    console.print_json(json.dumps({k: v for k, v in result.items() if not isinstance(v, dict)}, default=str))
+
+
+@app.command("match")
+def match(
+    queries: Annotated[int, typer.Option(help="queries loaded")] = 10_000,
+    docs: Annotated[int, typer.Option(help="mentions matched")] = 20_000,
+    naive_docs: Annotated[int, typer.Option(help="mentions for the naive loop (slow)")] = 500,
+) -> None:
+    """Query matching with N queries: Aho-Corasick-prefiltered index vs a loop over all queries."""
+    from ecoute.bench.stages import bench_match
+
+    _report("match", bench_match(queries, docs, naive_docs), {"prefiltered index": "ours", "naive loop": "naive"})
+
+
+@app.command("enrich")
+def enrich(
+    docs: Annotated[int, typer.Option(help="mentions enriched")] = 20_000,
+    queries: Annotated[int, typer.Option(help="queries loaded")] = 10_000,
+    batch: Annotated[int, typer.Option(help="batch size")] = 500,
+    naive_docs: Annotated[int, typer.Option(help="mentions enriched one by one")] = 2_000,
+) -> None:
+    """Whole enrichment step (language, sentiment, matching, entities): batches vs one by one."""
+    from ecoute.bench.stages import bench_enrich
+
+    _report("enrich", bench_enrich(docs, queries, batch, naive_docs),
+            {f"batches of {batch}": "ours", "one by one": "naive_one_by_one"})
+
+
+@app.command("index")
+def index(
+    docs: Annotated[int, typer.Option(help="mentions indexed")] = 50_000,
+    bulk_size: Annotated[int, typer.Option(help="documents per bulk request")] = 1_000,
+    naive_docs: Annotated[int, typer.Option(help="mentions indexed one request each")] = 2_000,
+) -> None:
+    """Elasticsearch indexing on the local stack: bulk requests vs one request per document."""
+    from deploy.stack.local import stack_up
+    from ecoute.bench.stages import bench_index
+    from ecoute.settings import get_settings
+
+    settings = get_settings()
+    stack_up(settings, ("elasticsearch",))
+    _report("index", bench_index(settings.effective_es_url, docs, bulk_size, naive_docs),
+            {"bulk": "ours", "one request per doc": "naive_one_request_per_doc"})

@@ -1,0 +1,71 @@
+"""Keep each document in the index it already lives in, so a mention is never stored twice.
+
+Documents go to the monthly index of their publication time, but a source may change an item's date
+between two fetches (or give none, so the fetch time stands in): the same mention id would then land in
+two months' indices and be counted twice. Before each bulk write the sink asks Elasticsearch where the
+batch's ids already are (one ``ids`` search per family, ``_source`` off) and sends the updates there.
+Only indices of the current mapping version are reused: a document still in an older version's index
+is written to the new version's month (``ecoute es migrate`` then keeps the newer copy).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from ecoute import mentions_index
+from ecoute.mentions_index import FAMILIES, MAPPING_VERSION, Family
+
+Action = dict[str, Any]
+
+
+def family_of(prefix: str, index: str) -> Family | None:
+    for family in FAMILIES:
+        if mentions_index.parse_index(prefix, family, index) is not None:
+            return family
+    return None
+
+
+def existing_locations(
+    es: Elasticsearch, prefix: str, actions: list[Action]
+) -> dict[tuple[Family, str], str]:
+    """``(family, _id)`` → current-version index holding it, for the ids of ``actions``.
+
+    Raises ``elasticsearch.TransportError``/``ApiError`` like any request (the caller retries).
+    """
+    ids: dict[Family, set[str]] = defaultdict(set)
+    for action in actions:
+        family = family_of(prefix, action["_index"])
+        if family is not None:
+            ids[family].add(action["_id"])
+    found: dict[tuple[Family, str], str] = {}
+    for family, wanted in ids.items():
+        resp = es.search(
+            index=mentions_index.alias(prefix, family),
+            query={"ids": {"values": sorted(wanted)}},
+            size=len(wanted) * 2,
+            source=False,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
+        for hit in resp["hits"]["hits"]:
+            parsed = mentions_index.parse_index(prefix, family, hit["_index"])
+            if parsed is not None and parsed[0] == MAPPING_VERSION:
+                found[(family, hit["_id"])] = hit["_index"]
+    return found
+
+
+def relocate(prefix: str, actions: list[Action], locations: dict[tuple[Family, str], str]) -> int:
+    """Point each action at the index its document already lives in (in place). Returns how many moved."""
+    moved = 0
+    for action in actions:
+        family = family_of(prefix, action["_index"])
+        if family is None:
+            continue
+        where = locations.get((family, action["_id"]))
+        if where is not None and where != action["_index"]:
+            action["_index"] = where
+            moved += 1
+    return moved
