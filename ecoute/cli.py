@@ -104,6 +104,15 @@ def worker_enrich() -> None:
     run_enrich_worker(get_settings())
 
 
+@worker_app.command("ner")
+def worker_ner() -> None:
+    """NER (spaCy, off the hot path): mentions.enriched → mentions.entities."""
+    from ecoute.workers import run_ner_worker
+
+    _setup()
+    run_ner_worker(get_settings())
+
+
 @worker_app.command("index")
 def worker_index() -> None:
     """Index sink: mentions.enriched → Elasticsearch."""

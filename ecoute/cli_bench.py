@@ -14,7 +14,9 @@ from rich.console import Console
 
 from ecoute.bench.report import print_comparison, write_result
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline."
+)
 console = Console()
 
 
@@ -22,8 +24,15 @@ def _report(name: str, result: dict[str, Any], variants: dict[str, str]) -> None
     rows = []
     for label, key in variants.items():
         r = result[key]
-        rows.append({"variant": label, "items": r["items"], "items/s": float(r["per_s"]),
-                     "p50 ms": float(r["p50_ms"]), "p99 ms": float(r["p99_ms"])})
+        rows.append(
+            {
+                "variant": label,
+                "items": r["items"],
+                "items/s": float(r["per_s"]),
+                "p50 ms": float(r["p50_ms"]),
+                "p99 ms": float(r["p99_ms"]),
+            }
+        )
     print_comparison(f"ecoute bench {name}", rows, console)
     path = write_result(name, result)
     console.print(f"speed-up vs naive: [bold]{result.get('speedup')}×[/bold]   JSON: {path}")
@@ -39,7 +48,9 @@ def match(
     """Query matching with N queries: Aho-Corasick-prefiltered index vs a loop over all queries."""
     from ecoute.bench.stages import bench_match
 
-    _report("match", bench_match(queries, docs, naive_docs), {"prefiltered index": "ours", "naive loop": "naive"})
+    _report(
+        "match", bench_match(queries, docs, naive_docs), {"prefiltered index": "ours", "naive loop": "naive"}
+    )
 
 
 @app.command("enrich")
@@ -52,8 +63,11 @@ def enrich(
     """Whole enrichment step (language, sentiment, matching, entities): batches vs one by one."""
     from ecoute.bench.stages import bench_enrich
 
-    _report("enrich", bench_enrich(docs, queries, batch, naive_docs),
-            {f"batches of {batch}": "ours", "one by one": "naive_one_by_one"})
+    _report(
+        "enrich",
+        bench_enrich(docs, queries, batch, naive_docs),
+        {f"batches of {batch}": "ours", "one by one": "naive_one_by_one"},
+    )
 
 
 @app.command("index")
@@ -69,5 +83,34 @@ def index(
 
     settings = get_settings()
     stack_up(settings, ("elasticsearch",))
-    _report("index", bench_index(settings.effective_es_url, docs, bulk_size, naive_docs),
-            {"bulk": "ours", "one request per doc": "naive_one_request_per_doc"})
+    _report(
+        "index",
+        bench_index(settings.effective_es_url, docs, bulk_size, naive_docs),
+        {"bulk": "ours", "one request per doc": "naive_one_request_per_doc"},
+    )
+
+
+@app.command("e2e")
+def e2e(
+    rate: Annotated[float, typer.Option(help="mentions published per second")] = 1_000.0,
+    duration: Annotated[float, typer.Option(help="seconds of publishing")] = 30.0,
+    queries: Annotated[int, typer.Option(help="queries loaded in the enrich worker")] = 10_000,
+) -> None:
+    """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
+    from deploy.stack.local import stack_up
+    from ecoute.bench.e2e import run_e2e
+    from ecoute.settings import get_settings
+
+    settings = get_settings()
+    stack_up(settings)
+    result = run_e2e(
+        settings,
+        rate=rate,
+        duration=duration,
+        queries=queries,
+        on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
+    )
+    path = write_result("e2e", result)
+    summary = {k: v for k, v in result.items() if k != "lag_over_time"}
+    console.print_json(json.dumps(summary, default=str))
+    console.print(f"JSON: {path}")

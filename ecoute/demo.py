@@ -21,6 +21,7 @@ from rich.table import Table
 
 from ecoute.children import Child, settings_env, spawn, stop_all
 from ecoute.settings import Settings
+from ingest.runner import PollReport
 
 log = logging.getLogger(__name__)
 
@@ -196,8 +197,8 @@ def _print_report(
     settings: Settings,
     es: object,
     alias: str,
-    reports: list,
-    ids: list[str],  # type: ignore[type-arg]
+    reports: list[PollReport],
+    ids: list[str],
     found: int,
     raw_before: int,
     enriched_before: int,

@@ -201,3 +201,23 @@ def drop_months_before(es: Elasticsearch, prefix: str, month: str) -> list[str]:
     for index in sorted(doomed):
         es.indices.delete(index=index)
     return sorted(doomed)
+
+
+def delete_tenant_documents(es: Elasticsearch, prefix: str, tenant: str, batch: int = 1000) -> int:
+    """Delete every per-tenant document of ``tenant`` (scan + bulk delete: this distribution has no
+    ``_delete_by_query``). Returns how many were deleted. Idempotent."""
+    index = mentions_index.alias(prefix, "tenant-mentions")
+    hits = helpers.scan(
+        es,
+        index=index,
+        query={"query": {"term": {"tenant": tenant}}, "_source": False},
+        size=batch,
+        ignore_unavailable=True,
+    )
+    actions = ({"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in hits)
+    deleted = 0
+    for ok, item in helpers.streaming_bulk(es, actions, chunk_size=batch, raise_on_error=False):
+        if ok or next(iter(item.values())).get("status") == 404:
+            deleted += 1
+    es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+    return deleted

@@ -160,9 +160,9 @@ class DeadLetterProducer:
 
 def broker_reachable(bootstrap: str, timeout_s: float = 5.0) -> bool:
     """True if a Kafka broker at ``bootstrap`` answers a metadata request within ``timeout_s``."""
-    admin = AdminClient(
-        {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout_s * 1000), "logger": _probe_log}
-    )  # type: ignore[dict-item]
+    config: dict[str, Any] = {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout_s * 1000),
+                              "logger": _probe_log}
+    admin = AdminClient(config)
     try:
         meta = admin.list_topics(timeout=timeout_s)
     except Exception:

@@ -46,13 +46,11 @@ def run_enrich_worker(settings: Settings) -> None:
 
     from enrich.app import create_app
     from enrich.langid import warm_up
-    from enrich.ner import SpacyNer
     from enrich.query_source import live_matcher
 
     warm_up()
     matcher = live_matcher(settings)
-    tagger = SpacyNer() if settings.ner_scope != "none" else None
-    app = create_app(settings, matcher=matcher.current, tagger=tagger)
+    app = create_app(settings, matcher=matcher.current)
     worker = faust.Worker(
         app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False, override_logging=False
     )
@@ -88,3 +86,23 @@ def run_ingest(settings: Settings, sources_file: Path, once: bool) -> int:
 
     asyncio.run(forever())
     return 0
+
+
+def run_ner_worker(settings: Settings) -> None:
+    """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM."""
+    import faust
+
+    from enrich.ner import SpacyNer
+    from enrich.ner_app import create_ner_app
+
+    ner = SpacyNer()
+    ner.model("fr")  # load the models before joining the consumer group
+    ner.model("en")
+    worker = faust.Worker(
+        create_ner_app(settings, ner),
+        loglevel=settings.log_level,
+        quiet=True,
+        redirect_stdouts=False,
+        override_logging=False,
+    )
+    worker.execute_from_commandline()

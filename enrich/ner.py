@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from schemas.mention import Entity, RawMention
+from schemas.mention import Entity, MentionBase
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class SpacyNer:
             out.append(found)
         return out
 
-    def __call__(self, items: Sequence[tuple[RawMention, str]]) -> list[list[Entity]]:
+    def __call__(self, items: Sequence[tuple[MentionBase, str]]) -> list[list[Entity]]:
         """The pipeline's ``EntityTagger``: (mention, language) pairs → entities, batched per language."""
         result: list[list[Entity]] = [[] for _ in items]
         by_lang: dict[str, list[int]] = {}
@@ -92,5 +92,5 @@ class SpacyNer:
         return result
 
 
-def _text(m: RawMention) -> str:
+def _text(m: MentionBase) -> str:
     return f"{m.title}. {m.text}" if m.title else m.text

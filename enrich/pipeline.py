@@ -15,11 +15,11 @@ from datetime import datetime
 from enrich.entities import extract_entities
 from enrich.langid import detect_languages
 from enrich.sentiment import score_sentiments
-from schemas.mention import EnrichedMention, Entity, QueryMatch, RawMention, Sentiment
+from schemas.mention import EnrichedMention, Entity, MentionBase, QueryMatch, RawMention, Sentiment
 
 Matcher = Callable[[RawMention, str], list[QueryMatch]]
 """(mention, detected language) → the tenants' queries it matches, with explanations."""
-EntityTagger = Callable[[Sequence[tuple[RawMention, str]]], list[list[Entity]]]
+EntityTagger = Callable[[Sequence[tuple[MentionBase, str]]], list[list[Entity]]]
 """Named entities for (mention, language) pairs (expensive: called only on the mentions that need it)."""
 
 
@@ -89,7 +89,7 @@ def enrich_batch(
                 fields["entities"] = (*fields["entities"], *extra)  # type: ignore[misc]
     for i, mention, _, fields in partial:
         try:
-            result.enriched.append(EnrichedMention.from_raw(mention, **fields))
+            result.enriched.append(EnrichedMention.from_raw_trusted(mention, **fields))
         except Exception as exc:
             result.failures.append((i, exc))
     return result

@@ -106,9 +106,7 @@ class HttpSession:
                     headers=headers,
                 )
             asked = self._note_limits(host, result)
-            retryable = result.status in RETRY_STATUSES or (
-                result.status is None and not result.refused
-            )
+            retryable = result.status in RETRY_STATUSES or (result.status is None and not result.refused)
             if not retryable or attempt == self.attempts - 1:
                 break
             if asked is None:
@@ -135,4 +133,6 @@ class HttpSession:
         try:
             return json.loads(result.content), result
         except (ValueError, UnicodeDecodeError) as exc:
-            raise BadPayload(f"invalid JSON from {result.url}: {exc}"[:500], result.url, result.content) from exc
+            raise BadPayload(
+                f"invalid JSON from {result.url}: {exc}"[:500], result.url, result.content
+            ) from exc

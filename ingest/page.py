@@ -12,13 +12,12 @@ goes on); pages yielded before the error are kept.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from schemas.cursor import Position, SourceCursor
 from schemas.mention import RawMention
-from schemas.source import SourceConfig
 
 if TYPE_CHECKING:
     from ingest.client import HttpSession
@@ -73,13 +72,12 @@ class Connector(Protocol):
     """A source kind's connector. ``streaming`` connectors run until ``ctx.stop`` (or caught up when
     ``ctx.once``); polling ones return after one poll."""
 
-    source: SourceConfig
     streaming: bool
 
     def describe(self) -> str:
         """Where it reads from (URL), for logs and reports."""
         ...
 
-    def pages(self, ctx: ConnectorContext, cursor: SourceCursor) -> AsyncIterator[Page]:
+    def pages(self, ctx: ConnectorContext, cursor: SourceCursor) -> AsyncGenerator[Page, None]:
         """Pages from the checkpoint ``cursor`` onwards."""
         ...

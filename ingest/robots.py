@@ -8,6 +8,7 @@ requests to that host (:meth:`HostGate.set_spacing`). Never raises for network p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class RobotsCache:
     def __init__(self, user_agent: str) -> None:
         self.user_agent = user_agent
         self._entries: dict[str, _Entry] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def _load(self, session: HttpSession, origin: str) -> _Entry:
         result = await session.get(f"{origin}/robots.txt")
@@ -61,10 +63,11 @@ class RobotsCache:
         """True if ``url`` may be fetched; also applies the host's crawl delay to the session's gate."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        entry = self._entries.get(origin)
-        if entry is None or entry.expires < time.monotonic():
-            entry = await self._load(session, origin)
-            self._entries[origin] = entry
+        async with self._locks.setdefault(origin, asyncio.Lock()):  # one fetch per origin at a time
+            entry = self._entries.get(origin)
+            if entry is None or entry.expires < time.monotonic():
+                entry = await self._load(session, origin)
+                self._entries[origin] = entry
         if entry.allow_all:
             return True
         if entry.parser is None:

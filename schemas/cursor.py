@@ -48,7 +48,7 @@ class BlueskyPosition(Frozen):
 
 
 class RedditPosition(Frozen):
-    """Reddit: per listing (``r/<sub>/new``, ``r/<sub>/comments``, ``search``), newest ``created_utc`` done."""
+    """Reddit: per listing (``r/<sub>/new``, ``r/<sub>/comments``, ``search``), newest ``created_utc``."""
 
     kind: Literal["reddit"] = "reddit"
     newest_utc: dict[str, float] = Field(default_factory=dict)
@@ -62,7 +62,12 @@ class HackerNewsPosition(Frozen):
 
 
 Position = Annotated[
-    FeedPosition | DiscoursePosition | MastodonPosition | BlueskyPosition | RedditPosition | HackerNewsPosition,
+    FeedPosition
+    | DiscoursePosition
+    | MastodonPosition
+    | BlueskyPosition
+    | RedditPosition
+    | HackerNewsPosition,
     Field(discriminator="kind"),
 ]
 

@@ -104,7 +104,28 @@ class EnrichedMention(MentionBase):
 
     @classmethod
     def from_raw(cls, raw: RawMention, **enrichment: object) -> EnrichedMention:
-        """Carry every field of ``raw`` over and add the enrichment fields."""
+        """Carry every field of ``raw`` over and add the enrichment fields (validated)."""
         data = raw.model_dump(exclude={"schema_version"})
         data.update(enrichment)
         return cls.model_validate(data)
+
+    @classmethod
+    def from_raw_trusted(cls, raw: RawMention, **enrichment: object) -> EnrichedMention:
+        """Like :meth:`from_raw` without re-validating: for enrichment values built by our own typed code
+        from an already validated ``raw`` (the hot path). Field values must already be model instances."""
+        data: dict[str, object] = {name: getattr(raw, name) for name in MentionBase.model_fields}
+        data.update(enrichment)
+        return cls.model_construct(**data)  # type: ignore[arg-type]
+
+
+class EntityUpdate(Frozen):
+    """Named entities found after enrichment, off the hot path (topic ``mentions.entities``).
+
+    Applied by the index sink as a partial update of the mention's documents (global and per tenant).
+    """
+
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    published_at: UtcDatetime = Field(description="routes the update to the right monthly index")
+    tenants: tuple[str, ...] = ()
+    entities: tuple[Entity, ...] = ()

@@ -16,7 +16,7 @@ from schemas.alert import Alert
 from schemas.config import ApiKey, QueryDefinition, Tenant
 from schemas.cursor import SourceCursor
 from schemas.dead_letter import DeadLetter
-from schemas.mention import EnrichedMention, RawMention
+from schemas.mention import EnrichedMention, EntityUpdate, RawMention
 from schemas.rules import AlertRule
 from schemas.source import SourceDefinition
 from schemas.webhooks import WebhookDelivery, WebhookSubscription
@@ -42,6 +42,7 @@ class EventSchema:
 SCHEMAS: tuple[EventSchema, ...] = (
     EventSchema("raw_mention", 1, RawMention),
     EventSchema("enriched_mention", 1, EnrichedMention),
+    EventSchema("entity_update", 1, EntityUpdate),
     EventSchema("dead_letter", 1, DeadLetter),
     EventSchema("query_definition", 1, QueryDefinition),
     EventSchema("alert_rule", 1, AlertRule),

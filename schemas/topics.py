@@ -15,7 +15,7 @@ from schemas.alert import Alert
 from schemas.config import QueryDefinition, Tenant
 from schemas.cursor import SourceCursor
 from schemas.dead_letter import DeadLetter
-from schemas.mention import EnrichedMention, RawMention
+from schemas.mention import EnrichedMention, EntityUpdate, RawMention
 from schemas.rules import AlertRule
 from schemas.source import SourceDefinition
 from schemas.webhooks import WebhookDelivery, WebhookSubscription
@@ -49,6 +49,12 @@ MENTIONS_ENRICHED = TopicSpec(
     "mention id",
     EnrichedMention,
     "mentions with language, sentiment, query matches and entities",
+)
+MENTIONS_ENTITIES = TopicSpec(
+    "mentions.entities",
+    "mention id",
+    EntityUpdate,
+    "people, organisations and places found by the NER worker (off the hot path)",
 )
 ALERTS = TopicSpec("alerts", "tenant:rule", Alert, "fired or grouped alerts", retention_ms=30 * DAY_MS)
 INGEST_CURSORS = TopicSpec(
@@ -128,6 +134,7 @@ DLQ_ALERTING = TopicSpec(
 REGISTRY: tuple[TopicSpec, ...] = (
     MENTIONS_RAW,
     MENTIONS_ENRICHED,
+    MENTIONS_ENTITIES,
     ALERTS,
     INGEST_CURSORS,
     CONFIG_QUERIES,

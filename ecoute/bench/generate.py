@@ -47,6 +47,7 @@ CITIES = ("Lyon", "Paris", "Marseille", "Lille", "Nantes", "Bordeaux", "London",
 EMOJI_NEG = ("😡", "🙄", "👎", ":(", "😤", "")
 EMOJI_POS = ("😍", "👍", "🙏", ":)", "🎉", "")
 TAGS = ("fail", "merci", "SAV", "grève", "service", "help", "boycott", "promo", "news", "tech")
+SITES = ("actu", "news", "blog", "forum")
 CRISIS_TERMS = ("rappel*", "boycott*", "arnaque", "scam", "outage", "panne*", "intoxication")
 
 
@@ -68,15 +69,19 @@ class MentionGenerator:
 
     def _text(self, brand: str, french: bool, must_name_brand: bool) -> str:
         rnd = self._rnd
-        templates = FR_TEMPLATES if french else EN_TEMPLATES
+        templates: tuple[str, ...] = FR_TEMPLATES if french else EN_TEMPLATES
         if must_name_brand:
             templates = tuple(t for t in templates if "{brand}" in t)
         template = rnd.choice(templates)
         handle = "@" + "".join(c for c in brand if c.isalnum())
         return template.format(
-            brand=brand, handle=handle, city=rnd.choice(CITIES), tag=rnd.choice(TAGS),
-            emoji_neg=rnd.choice(EMOJI_NEG), emoji_pos=rnd.choice(EMOJI_POS),
-            link=f"https://www.{rnd.choice(('actu', 'news', 'blog', 'forum'))}{rnd.randint(1, 99)}.example/a/{self._n}",
+            brand=brand,
+            handle=handle,
+            city=rnd.choice(CITIES),
+            tag=rnd.choice(TAGS),
+            emoji_neg=rnd.choice(EMOJI_NEG),
+            emoji_pos=rnd.choice(EMOJI_POS),
+            link=f"https://www.{rnd.choice(SITES)}{rnd.randint(1, 99)}.example/a/{self._n}",
         ).strip()
 
     def one(self, brand: str | None = None) -> RawMention:
@@ -93,10 +98,16 @@ class MentionGenerator:
         followers = int(rnd.paretovariate(1.2) * 50)
         source = rnd.choice((SourceType.MASTODON, SourceType.BLUESKY, SourceType.REDDIT, SourceType.FEED))
         return RawMention(
-            id=stable_mention_id(source, native), source_type=source, source_id=f"bench-{source.value}",
-            native_id=native, url=f"https://{source.value}.example/p/{self._n}", text=text,
+            id=stable_mention_id(source, native),
+            source_type=source,
+            source_id=f"bench-{source.value}",
+            native_id=native,
+            url=f"https://{source.value}.example/p/{self._n}",
+            text=text,
             author=Author(handle=f"@user{rnd.randint(1, 50_000)}", followers=followers),
-            published_at=when, fetched_at=when, engagement=Engagement(likes=rnd.randint(0, 50)),
+            published_at=when,
+            fetched_at=when,
+            engagement=Engagement(likes=rnd.randint(0, 50)),
         )
 
     def __iter__(self) -> Iterator[RawMention]:
@@ -111,8 +122,9 @@ class MentionGenerator:
         return [self.one(brand) for _ in range(n)]
 
 
-def query_definitions(brands: list[str], *, tenants: int, per_brand: int = 1, seed: int = 7,
-                      now: datetime | None = None) -> list[QueryDefinition]:
+def query_definitions(
+    brands: list[str], *, tenants: int, per_brand: int = 1, seed: int = 7, now: datetime | None = None
+) -> list[QueryDefinition]:
     """Realistic queries for ``brands`` spread over ``tenants`` tenants (``len(brands) * per_brand``)."""
     rnd = random.Random(seed)
     when = now or datetime.now(UTC)
@@ -125,6 +137,12 @@ def query_definitions(brands: list[str], *, tenants: int, per_brand: int = 1, se
             f"({brand} OR {tag.lower()}app) NOT (promo OR concours) lang:fr",
         ]
         for j in range(per_brand):
-            out.append(QueryDefinition(tenant=f"tenant-{i % tenants:04d}", id=f"q-{i}-{j}",
-                                       query=shapes[j % len(shapes)], updated_at=when))
+            out.append(
+                QueryDefinition(
+                    tenant=f"tenant-{i % tenants:04d}",
+                    id=f"q-{i}-{j}",
+                    query=shapes[j % len(shapes)],
+                    updated_at=when,
+                )
+            )
     return out

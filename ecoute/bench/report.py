@@ -17,8 +17,15 @@ from rich.console import Console
 from rich.table import Table
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "bench" / "results"
-PACKAGES = ("confluent-kafka", "faust-streaming", "elasticsearch", "pyahocorasick", "lingua-language-detector",
-            "spacy", "fastapi")
+PACKAGES = (
+    "confluent-kafka",
+    "faust-streaming",
+    "elasticsearch",
+    "pyahocorasick",
+    "lingua-language-detector",
+    "spacy",
+    "fastapi",
+)
 
 
 def machine_facts() -> dict[str, Any]:
@@ -30,15 +37,19 @@ def machine_facts() -> dict[str, Any]:
                 mem_kb = int(line.split()[1])
     except OSError:
         pass
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {
-        "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1), "python": platform.python_version(),
-        "platform": platform.platform(), "cpu": _cpu_model(), "versions": versions,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "versions": versions,
         "load_avg_at_start": os.getloadavg(),
     }
 

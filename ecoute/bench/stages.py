@@ -23,20 +23,26 @@ T = TypeVar("T")
 
 
 def _timed_loop(items: Sequence[T], batch: int, fn: Callable[[Sequence[T]], object]) -> dict[str, Any]:
-    """Run ``fn`` over ``items`` in chunks of ``batch``; per-item latency = chunk time (what an item waits)."""
+    """Run ``fn`` over ``items`` in chunks of ``batch``; an item's latency is its chunk's time."""
     latencies: list[float] = []
     start = time.perf_counter()
     for i in range(0, len(items), batch):
-        chunk = items[i:i + batch]
+        chunk = items[i : i + batch]
         t0 = time.perf_counter()
         fn(chunk)
         latencies.extend([time.perf_counter() - t0] * len(chunk))
     elapsed = time.perf_counter() - start
-    return {"items": len(items), "seconds": round(elapsed, 3), "per_s": round(len(items) / elapsed, 1),
-            **percentiles(latencies)}
+    return {
+        "items": len(items),
+        "seconds": round(elapsed, 3),
+        "per_s": round(len(items) / elapsed, 1),
+        **percentiles(latencies),
+    }
 
 
-def build_query_index(n_queries: int, tenants: int = 100, seed: int = 7) -> tuple[QueryIndex, list[str], float]:
+def build_query_index(
+    n_queries: int, tenants: int = 100, seed: int = 7
+) -> tuple[QueryIndex, list[str], float]:
     """A QueryIndex of ``n_queries`` realistic queries over ``n_queries // 2`` brands; (index, brands, s)."""
     names = random_brands(max(1, n_queries // 2), seed=seed)
     defs = query_definitions(names, tenants=tenants, per_brand=2, seed=seed)[:n_queries]
@@ -57,19 +63,27 @@ def bench_match(n_queries: int = 10_000, n_docs: int = 5_000, naive_docs: int = 
     queries = list(index)
     subset = docs[:naive_docs]
     naive = _timed_loop(subset, 1, lambda chunk: [naive_match(queries, d) for d in chunk])
-    agree = all({(r.tenant, r.query_id) for r in index.match(d)} ==
-                {(r.tenant, r.query_id) for r in naive_match(queries, d)} for d in subset[:100])
+    agree = all(
+        {(r.tenant, r.query_id) for r in index.match(d)}
+        == {(r.tenant, r.query_id) for r in naive_match(queries, d)}
+        for d in subset[:100]
+    )
     matched = sum(1 for d in docs[:1000] if index.match(d))
     return {
-        "queries": len(index), "index_build_s": round(build_s, 2), "rss_mb_with_index": rss_after_build,
+        "queries": len(index),
+        "index_build_s": round(build_s, 2),
+        "rss_mb_with_index": rss_after_build,
         "docs_matching_any_query_pct": round(100 * matched / min(1000, len(docs)), 1),
-        "ours": ours, "naive": naive, "speedup": round(ours["per_s"] / naive["per_s"], 1),
+        "ours": ours,
+        "naive": naive,
+        "speedup": round(ours["per_s"] / naive["per_s"], 1),
         "same_results_on_100_docs": agree,
     }
 
 
-def bench_enrich(n_docs: int = 5_000, n_queries: int = 10_000, batch: int = 500,
-                 naive_docs: int = 1_000) -> dict[str, Any]:
+def bench_enrich(
+    n_docs: int = 5_000, n_queries: int = 10_000, batch: int = 500, naive_docs: int = 1_000
+) -> dict[str, Any]:
     """Whole enrichment (langid, sentiment, matching, regex entities): batches vs one by one."""
     from enrich.langid import warm_up
     from enrich.matching import match_mention
@@ -86,17 +100,24 @@ def bench_enrich(n_docs: int = 5_000, n_queries: int = 10_000, batch: int = 500,
     run(mentions[:200])  # warm caches (lexicons, detectors)
     ours = _timed_loop(mentions, batch, run)
     naive = _timed_loop(mentions[:naive_docs], 1, run)
-    return {"queries": len(index), "batch": batch, "ours": ours, "naive_one_by_one": naive,
-            "speedup": round(ours["per_s"] / naive["per_s"], 2), "rss_mb": rss_mb()}
+    return {
+        "queries": len(index),
+        "batch": batch,
+        "ours": ours,
+        "naive_one_by_one": naive,
+        "speedup": round(ours["per_s"] / naive["per_s"], 2),
+        "rss_mb": rss_mb(),
+    }
 
 
-def bench_index(es_url: str, n_docs: int = 20_000, bulk_size: int = 1_000, naive_docs: int = 1_000) -> dict[str, Any]:
+def bench_index(
+    es_url: str, n_docs: int = 20_000, bulk_size: int = 1_000, naive_docs: int = 1_000
+) -> dict[str, Any]:
     """Elasticsearch indexing: bulk requests vs one request per document, into a throw-away index."""
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
     from ecoute.es import ensure_mention_templates
-    from enrich.indexing.bulk import write_bulk
     from enrich.indexing.documents import mention_actions
     from enrich.indexing.query_fields import mention_query_fields
     from schemas.mention import EnrichedMention, QueryMatch
@@ -106,13 +127,25 @@ def bench_index(es_url: str, n_docs: int = 20_000, bulk_size: int = 1_000, naive
     ensure_mention_templates(es, prefix)
     gen = MentionGenerator(random_brands(500, seed=9), seed=5)
     now = datetime.now(UTC)
-    enriched = [EnrichedMention.from_raw(m, lang="fr", enriched_at=now,
-                                         matches=(QueryMatch(tenant="bench", query_id="q"),) if i % 5 == 0 else ())
-                for i, m in enumerate(gen.take(n_docs + naive_docs))]
-    actions = [a for m in enriched[:n_docs] for a in mention_actions(m, prefix=prefix, indexed_at=now,
-                                                                      query_fields=mention_query_fields)]
-    naive_actions = [a for m in enriched[n_docs:] for a in mention_actions(m, prefix=prefix, indexed_at=now,
-                                                                           query_fields=mention_query_fields)]
+    enriched = [
+        EnrichedMention.from_raw(
+            m,
+            lang="fr",
+            enriched_at=now,
+            matches=(QueryMatch(tenant="bench", query_id="q"),) if i % 5 == 0 else (),
+        )
+        for i, m in enumerate(gen.take(n_docs + naive_docs))
+    ]
+    actions = [
+        a
+        for m in enriched[:n_docs]
+        for a in mention_actions(m, prefix=prefix, indexed_at=now, query_fields=mention_query_fields)
+    ]
+    naive_actions = [
+        a
+        for m in enriched[n_docs:]
+        for a in mention_actions(m, prefix=prefix, indexed_at=now, query_fields=mention_query_fields)
+    ]
     try:
         ours = _timed_loop(actions, bulk_size, lambda chunk: _must_write(es, list(chunk)))
         naive = _timed_loop(naive_actions, 1, lambda chunk: _must_write(es, list(chunk)))
@@ -122,8 +155,14 @@ def bench_index(es_url: str, n_docs: int = 20_000, bulk_size: int = 1_000, naive
         es.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
         es.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
         es.close()
-    return {"documents": len(actions), "bulk_size": bulk_size, "ours": ours, "naive_one_request_per_doc": naive,
-            "speedup": round(ours["per_s"] / naive["per_s"], 1), "global_docs_stored": stored}
+    return {
+        "documents": len(actions),
+        "bulk_size": bulk_size,
+        "ours": ours,
+        "naive_one_request_per_doc": naive,
+        "speedup": round(ours["per_s"] / naive["per_s"], 1),
+        "global_docs_stored": stored,
+    }
 
 
 def _must_write(es: Any, actions: list[dict[str, Any]]) -> None:
@@ -131,4 +170,6 @@ def _must_write(es: Any, actions: list[dict[str, Any]]) -> None:
 
     outcome = write_bulk(es, actions)
     if outcome.rejected or outcome.retry:
-        raise RuntimeError(f"bench documents not written: {outcome.rejected[:1]} {len(outcome.retry)} to retry")
+        raise RuntimeError(
+            f"bench documents not written: {outcome.rejected[:1]} {len(outcome.retry)} to retry"
+        )

@@ -1,116 +1,56 @@
-"""Polls one feed: fetch (conditional GET) → parse → produce mentions; rejects go to ``dlq.ingest``.
+"""RSS/Atom/RDF and forum feeds: robots.txt check → conditional GET → parse → one page.
 
-A poll never raises for source problems (unreachable, HTTP error, malformed XML, oversized): it logs a
-warning with the source and URL and reports the problem in :class:`PollReport`, so the others go on.
+The page's position carries the response's ETag/Last-Modified; they are checkpointed only once the
+page's mentions are durable, so a 304 after a restart never hides unproduced items. Deduplication by
+guid/link is the runner's (the cursor's recent ids), since feeds have no monotonic cursor.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import AsyncGenerator
 
-import httpx
-
-from ecoute.kafka import DeadLetterProducer
 from ingest.feeds.parse import parse_feed
-from ingest.fetch import fetch
-from ingest.producer import MentionProducer
-from ingest.sources import FeedSourceConfig
-from schemas.common import SourceType
-
-log = logging.getLogger(__name__)
+from ingest.page import ConnectorContext, Page, Reject, SourceError
+from schemas.common import SourceType, utc_now
+from schemas.cursor import FeedPosition, SourceCursor
+from schemas.source import FeedSourceConfig
 
 
-@dataclass(slots=True)
-class FeedState:
-    """What we remember of a feed between polls (conditional GET validators)."""
+class FeedConnector:
+    streaming = False
 
-    etag: str | None = None
-    last_modified: str | None = None
-    consecutive_errors: int = 0
+    def __init__(self, source: FeedSourceConfig) -> None:
+        self.source = source
 
+    def describe(self) -> str:
+        return self.source.url
 
-@dataclass(slots=True)
-class PollReport:
-    source_id: str
-    url: str
-    items: int = 0
-    produced: int = 0
-    rejected: int = 0
-    not_modified: bool = False
-    error: str | None = None
-    problem: str | None = None
-    mention_ids: list[str] = field(default_factory=list)
-
-
-async def poll_feed(
-    source: FeedSourceConfig,
-    *,
-    client: httpx.AsyncClient,
-    producer: MentionProducer,
-    dead_letters: DeadLetterProducer,
-    state: FeedState,
-    max_bytes: int,
-    max_text_chars: int,
-    allow_private: bool,
-) -> PollReport:
-    """Poll ``source`` once. Mentions are queued on ``producer``; the caller flushes."""
-    report = PollReport(source.id, source.url)
-    result = await fetch(
-        client,
-        source.url,
-        max_bytes=max_bytes,
-        allow_private=allow_private,
-        etag=state.etag,
-        last_modified=state.last_modified,
-    )
-    if result.error:
-        state.consecutive_errors += 1
-        report.error = result.error
-        log.warning(
-            "feed fetch failed: %s",
-            result.error,
-            extra={"source": source.id, "url": source.url, "errors_in_a_row": state.consecutive_errors},
+    async def pages(self, ctx: ConnectorContext, cursor: SourceCursor) -> AsyncGenerator[Page, None]:
+        url = self.source.url
+        if self.source.respect_robots and not await ctx.robots.allowed(ctx.http, url):
+            raise SourceError(f"{url} is disallowed by robots.txt (or robots.txt is unreachable)")
+        position = cursor.position if isinstance(cursor.position, FeedPosition) else FeedPosition()
+        result = await ctx.http.get_ok(url, etag=position.etag, last_modified=position.last_modified)
+        if result.not_modified:
+            yield Page(not_modified=True)
+            return
+        parsed = parse_feed(
+            result.content,
+            source_id=self.source.id,
+            url=result.url,
+            content_type=result.content_type,
+            source_type=SourceType.FORUM if self.source.kind == "forum" else SourceType.FEED,
+            fetched_at=utc_now(),
+            max_text_chars=ctx.max_text_chars,
+            content_language=result.content_language,
         )
-        return report
-    if result.not_modified:
-        report.not_modified = True
-        state.consecutive_errors = 0
-        return report
-    fetched_at = datetime.now(UTC)
-    parsed = parse_feed(
-        result.content,
-        source_id=source.id,
-        url=result.url,
-        content_type=result.content_type,
-        source_type=SourceType.FORUM if source.kind == "forum" else SourceType.FEED,
-        fetched_at=fetched_at,
-        max_text_chars=max_text_chars,
-        content_language=result.content_language,
-    )
-    if parsed.problem:
-        report.problem = parsed.problem
-        log.warning(
-            "feed is ill-formed, kept what could be parsed: %s",
-            parsed.problem,
-            extra={"source": source.id, "url": source.url, "items": len(parsed.mentions)},
+        yield Page(
+            mentions=parsed.mentions,
+            rejects=[
+                Reject(item.reason, item.snippet.encode(), f"{url} entry#{item.position}")
+                for item in parsed.rejected
+            ],
+            position=FeedPosition(etag=result.etag, last_modified=result.last_modified),
+            fetched=len(parsed.mentions) + len(parsed.rejected),
+            problem=parsed.problem,
         )
-    for mention in parsed.mentions:
-        producer.send(mention)
-        report.mention_ids.append(mention.id)
-    for item in parsed.rejected:
-        dead_letters.send(
-            reason=item.reason,
-            error="RejectedItem",
-            key=source.id,
-            value=item.snippet.encode(),
-            source=f"{source.id} {source.url} entry#{item.position}",
-        )
-    report.items = len(parsed.mentions) + len(parsed.rejected)
-    report.produced = len(parsed.mentions)
-    report.rejected = len(parsed.rejected)
-    state.etag, state.last_modified = result.etag, result.last_modified
-    state.consecutive_errors = 0
-    log.info("feed polled", extra={"source": source.id, "items": report.items, "rejected": report.rejected})
-    return report

@@ -23,3 +23,9 @@ def test_truncate_cuts_at_word_boundary() -> None:
     cut, was_cut = truncate(text.strip(), 50)
     assert was_cut and len(cut) <= 50 and not cut.endswith(" ") and cut.endswith("mot")
     assert truncate("court", 50) == ("court", False)
+
+
+def test_inline_markup_does_not_split_words_but_blocks_do() -> None:
+    mastodon = '<p>Hi <span class="h-card"><a href="x">@<span>Ferralis</span></a></span> <a href="t">#<span>greve</span></a></p><p>Next</p>'
+    assert html_to_text(mastodon) == "Hi @Ferralis #greve Next"
+    assert html_to_text("<ul><li>un</li><li>deux</li></ul>") == "un deux"

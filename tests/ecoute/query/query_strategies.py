@@ -42,7 +42,21 @@ WORDS = [
 PREFIXES = ["gre", "grev", "ora", "bla", "tra", "ret", "caf", "saint", "oeu", "nai", "sncf", "202"]
 TAGS = ["sncf", "blackfriday", "black_friday", "orange", "greve"]
 HANDLES = ["sncf", "sncf_fr", "orange", "lemonde"]
-CASES = ["SNCF", "Sncf", "sncf", "Orange", "orange", "Oréal", "L", "Été", "été", "Œuvre", "CAFÉ", "Black", "Café"]
+CASES = [
+    "SNCF",
+    "Sncf",
+    "sncf",
+    "Orange",
+    "orange",
+    "Oréal",
+    "L",
+    "Été",
+    "été",
+    "Œuvre",
+    "CAFÉ",
+    "Black",
+    "Café",
+]
 FIELDS: list[tuple[FieldName, str]] = [
     ("author", "lemonde"), ("author", "sncf"), ("author", "jeandupont"), ("site", "lemonde.fr"),
     ("site", "www.lemonde.fr"), ("site", "fr"), ("site", "twitter.com"), ("lang", "fr"), ("lang", "en"),

@@ -21,7 +21,10 @@ from ecoute.query import And, Field, Or, QueryNode, Word, describe, parse
         ("(a OR b) NEAR/2 c NEAR/1 d", "(a OR b) NEAR/2 c NEAR/1 d"),
         ("a NEAR/2 (c NEAR/1 d)", "a NEAR/2 (c NEAR/1 d)"),
         ("#BlackFriday @SNCF {L'Oréal}", "#blackfriday AND @sncf AND {L Oréal}"),
-        ('author:"Le Monde" site:WWW.LeMonde.fr lang:fr_CA source:RSS', "author:lemonde AND site:www.lemonde.fr AND lang:fr-ca AND source:rss"),
+        (
+            'author:"Le Monde" site:WWW.LeMonde.fr lang:fr_CA source:RSS',
+            "author:lemonde AND site:www.lemonde.fr AND lang:fr-ca AND source:rss",
+        ),
     ],
 )
 def test_canonical_form(query: str, canonical: str) -> None:

@@ -54,7 +54,9 @@ def test_index_fields_content() -> None:
 def test_index_fields_without_optional_values() -> None:
     fields = index_fields(MatchableDoc(text="", title=""))
     assert fields["q_text"] == [""]
-    assert all(fields[k] == [] for k in ("q_hashtags", "q_handles", "q_author", "q_site", "q_lang", "q_source"))
+    assert all(
+        fields[k] == [] for k in ("q_hashtags", "q_handles", "q_author", "q_site", "q_lang", "q_source")
+    )
 
 
 def test_mapping_covers_exactly_the_index_fields() -> None:
@@ -83,7 +85,12 @@ def test_mapping_covers_exactly_the_index_fields() -> None:
         ),
         (
             "a OR b",
-            {"bool": {"should": [{"term": {"q_text": "a"}}, {"term": {"q_text": "b"}}], "minimum_should_match": 1}},
+            {
+                "bool": {
+                    "should": [{"term": {"q_text": "a"}}, {"term": {"q_text": "b"}}],
+                    "minimum_should_match": 1,
+                }
+            },
         ),
         (
             '(a OR "b c") NEAR/3f gre*',
@@ -96,7 +103,10 @@ def test_mapping_covers_exactly_the_index_fields() -> None:
                                     {"span_term": {"q_text": "a"}},
                                     {
                                         "span_near": {
-                                            "clauses": [{"span_term": {"q_text": "b"}}, {"span_term": {"q_text": "c"}}],
+                                            "clauses": [
+                                                {"span_term": {"q_text": "b"}},
+                                                {"span_term": {"q_text": "c"}},
+                                            ],
                                             "slop": 0,
                                             "in_order": True,
                                         }
@@ -145,7 +155,9 @@ def _stream_ids(query: CompiledQuery, corpus: list[MatchableDoc]) -> set[str]:
 
 
 @pytest.fixture
-def es_index(es_client: Elasticsearch, unique_name: Callable[[str], str]) -> Iterator[Callable[[list[MatchableDoc]], str]]:
+def es_index(
+    es_client: Elasticsearch, unique_name: Callable[[str], str]
+) -> Iterator[Callable[[list[MatchableDoc]], str]]:
     """Factory creating indices (mapping = ES_QUERY_FIELD_MAPPINGS) for a corpus; deletes them after."""
     created: list[str] = []
 
@@ -217,7 +229,11 @@ QUERIES_PER_CORPUS = 60
 @settings(
     max_examples=8,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(data=st.data())
 def test_stream_matcher_agrees_with_elasticsearch(

@@ -17,8 +17,14 @@ from ecoute.query.fields import (
 
 @pytest.mark.parametrize(
     ("author", "key"),
-    [("@LeMonde", "lemonde"), ("Le Monde", "lemonde"), ("@le_monde", "lemonde"), ("le-monde", "lemonde"),
-     ("Élodie Frégé", "elodiefrege"), ("😀", "")],
+    [
+        ("@LeMonde", "lemonde"),
+        ("Le Monde", "lemonde"),
+        ("@le_monde", "lemonde"),
+        ("le-monde", "lemonde"),
+        ("Élodie Frégé", "elodiefrege"),
+        ("😀", ""),
+    ],
 )
 def test_author_key(author: str, key: str) -> None:
     assert author_key(author) == key
@@ -63,7 +69,14 @@ def test_url_host() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "keys"),
-    [("fr", ("fr",)), ("FR", ("fr",)), ("fr-CA", ("fr-ca", "fr")), ("en_US", ("en-us", "en")), (None, ()), (" ", ())],
+    [
+        ("fr", ("fr",)),
+        ("FR", ("fr",)),
+        ("fr-CA", ("fr-ca", "fr")),
+        ("en_US", ("en-us", "en")),
+        (None, ()),
+        (" ", ()),
+    ],
 )
 def test_doc_lang_keys(lang: str | None, keys: tuple[str, ...]) -> None:
     assert doc_lang_keys(lang) == keys
@@ -71,8 +84,13 @@ def test_doc_lang_keys(lang: str | None, keys: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("source", "keys"),
-    [("rss", ("rss",)), ("RSS:LeMonde", ("rss:lemonde", "rss")), ("mastodon:m.social:x", ("mastodon:m.social:x", "mastodon")),
-     (None, ()), ("", ())],
+    [
+        ("rss", ("rss",)),
+        ("RSS:LeMonde", ("rss:lemonde", "rss")),
+        ("mastodon:m.social:x", ("mastodon:m.social:x", "mastodon")),
+        (None, ()),
+        ("", ()),
+    ],
 )
 def test_doc_source_keys(source: str | None, keys: tuple[str, ...]) -> None:
     assert doc_source_keys(source) == keys
@@ -80,8 +98,16 @@ def test_doc_source_keys(source: str | None, keys: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("name", "raw"),
-    [("author", "  "), ("site", "a b"), ("site", "-bad-.fr"), ("site", ""), ("lang", "f"), ("lang", "fr-"),
-     ("source", "a b"), ("source", "rss(x)")],
+    [
+        ("author", "  "),
+        ("site", "a b"),
+        ("site", "-bad-.fr"),
+        ("site", ""),
+        ("lang", "f"),
+        ("lang", "fr-"),
+        ("source", "a b"),
+        ("source", "rss(x)"),
+    ],
 )
 def test_invalid_values(name: str, raw: str) -> None:
     with pytest.raises(ValueError, match=name):

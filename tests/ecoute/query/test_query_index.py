@@ -88,7 +88,9 @@ def test_results_carry_explanations_and_match_many() -> None:
     st.lists(docs(), min_size=1, max_size=8),
     st.lists(st.integers(0, 24), max_size=5),
 )
-def test_index_equals_naive_match(nodes: list[QueryNode], documents: list[MatchableDoc], removed: list[int]) -> None:
+def test_index_equals_naive_match(
+    nodes: list[QueryNode], documents: list[MatchableDoc], removed: list[int]
+) -> None:
     compiled = [compile_query(f"q{i}", f"t{i % 3}", node) for i, node in enumerate(nodes)]
     index = QueryIndex(compiled)
     for doc in documents:

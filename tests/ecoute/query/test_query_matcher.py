@@ -193,7 +193,7 @@ def test_explanation_of_words_and_hashtags() -> None:
 
 def test_explanation_of_phrases_near_case_and_fields() -> None:
     text = "Chez L’Oréal, les salariés en grève depuis lundi"
-    result = hits("{L'Oréal} AND \"l oreal\" AND (salariés NEAR/2f grève) AND lang:fr", text, lang="fr-FR")
+    result = hits('{L\'Oréal} AND "l oreal" AND (salariés NEAR/2f grève) AND lang:fr', text, lang="fr-FR")
     by_term = {h.term: h for h in result}
     assert by_term["{L Oréal}"].surface == "L’Oréal"
     assert by_term['"l oreal"'].span == (5, 12)
@@ -220,8 +220,13 @@ def test_explanation_is_deduplicated_and_serialisable() -> None:
     assert explanation.to_dict() == {
         "hits": [
             {"term": "sncf", "field": "text", "surface": "sncf", "positions": [0, 1], "span": [0, 4]},
-            {"term": "site:sncf.com", "field": "site", "surface": "https://www.sncf.com/x", "positions": None,
-             "span": None},
+            {
+                "term": "site:sncf.com",
+                "field": "site",
+                "surface": "https://www.sncf.com/x",
+                "positions": None,
+                "span": None,
+            },
         ]
     }
 

@@ -104,9 +104,7 @@ def test_long_tokens_are_truncated_identically() -> None:
     assert analyze("é" + long_word)[0] == ["e" + "a" * (MAX_TOKEN_CHARS - 1)]
 
 
-MIXED = st.text(
-    alphabet=st.sampled_from(list("aéEZ_#@＃＠-'’ʼ \u0301ŉ½ﷺ😀\U0001d167İßŒ1x.,\n")), max_size=30
-)
+MIXED = st.text(alphabet=st.sampled_from(list("aéEZ_#@＃＠-'’ʼ \u0301ŉ½ﷺ😀\U0001d167İßŒ1x.,\n")), max_size=30)
 
 
 @settings(max_examples=400)

@@ -212,9 +212,12 @@ def test_deep_not_chain_is_rejected_cleanly() -> None:
 @settings(max_examples=500)
 @given(query_texts())
 def test_parser_never_crashes_and_round_trips(text: str) -> None:
+    position = -1
     try:
-        node = parse(text)
+        node: QueryNode | None = parse(text)
     except QuerySyntaxError as error:
-        assert 0 <= error.position <= len(text)
+        node, position = None, error.position
+    if node is None:
+        assert 0 <= position <= len(text)
         return
     assert parse(describe(node)) == node

@@ -1,0 +1,197 @@
+"""The alerting Faust app: ``mentions.enriched`` → detectors → ``alerts``.
+
+Two agents, so that every query's state lives on exactly one partition whatever the number of workers:
+
+* **route** reads ``mentions.enriched`` (keyed by mention id) in ``take_events`` batches and re-keys one
+  :class:`~alerting.events.MatchEvent` per matched ``(tenant, query)`` onto the internal topic
+  ``alerting.matches`` (key ``tenant:query``, Kafka timestamp = ``published_at``). Undecodable mentions
+  go to ``dlq.alerting`` with the reason.
+* **detect** reads ``alerting.matches`` in batches and runs :class:`~alerting.engine.AlertEngine` on each
+  event, with its state in changelog-backed tables (:mod:`alerting.faust_state`); the alerts go to
+  ``alerts`` (key ``tenant:rule``). A timer sends a tick to every partition of ``alerting.matches`` so
+  cooldown groups flush and old buckets expire even when a query goes quiet.
+
+Both agents return from a batch only after every record they produced was acknowledged by Kafka, and
+Faust commits offsets only after flushing its producer (table changelogs included): committed offsets
+never run ahead of outputs or state. Delivery is at least once; alert ids are deterministic, so a
+replayed alert is recognised downstream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from pydantic import ValidationError
+
+from alerting.config_reader import RuleBook
+from alerting.engine import AlertEngine, EngineConfig
+from alerting.events import MatchEvent, TickEvent, match_events
+from alerting.faust_state import FaustStore, create_tables, partition_context
+from alerting.settings import AlertingSettings
+from ecoute.settings import Settings
+from schemas.alert import Alert
+from schemas.common import utc_now
+from schemas.dead_letter import DeadLetter
+from schemas.mention import EnrichedMention
+from schemas.topics import ALERTS, DLQ_ALERTING, MENTIONS_ENRICHED
+
+log = logging.getLogger(__name__)
+
+MATCHES_TOPIC = "alerting.matches"
+MATCHES_RETENTION_S = 2 * 86_400.0
+
+
+def engine_config(a: AlertingSettings) -> EngineConfig:
+    return EngineConfig(
+        max_lateness_s=a.alerting_max_lateness_s,
+        future_skew_s=a.alerting_future_skew_s,
+        idle_advance_s=a.alerting_idle_advance_s,
+        retention_s=a.alerting_retention_s,
+        recent_samples=a.alerting_recent_samples,
+    )
+
+
+def _dead_letter(message: Any, reason: str, error_type: str) -> DeadLetter:
+    b64, preview = DeadLetter.encode_value(message.value)
+    return DeadLetter(
+        stage="alerting",
+        reason=reason[:4000],
+        error_type=error_type,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key.decode("utf-8", "replace") if message.key else None,
+        value_b64=b64,
+        value_preview=preview,
+        failed_at=utc_now(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AlertingApp:
+    app: faust.App
+    engine: AlertEngine
+    store: FaustStore
+
+
+def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) -> AlertingApp:
+    """Build the alerting app; ``rules`` is read live (changes apply to the next event)."""
+    app_id = settings.group("alerting")
+    datadir = settings.state_dir / "faust" / app_id
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    partitions = settings.topic_partitions
+    app = faust.App(
+        app_id,
+        broker=f"kafka://{settings.effective_kafka_bootstrap}",
+        store="memory://",
+        web_enabled=False,
+        autodiscover=False,
+        topic_allow_declare=True,  # Faust owns its internal topics: alerting.matches and the changelogs
+        topic_disable_leader=True,
+        topic_partitions=partitions,
+        topic_replication_factor=1,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        broker_commit_every=1000,
+        broker_commit_interval=1.0,
+        datadir=str(datadir),
+    )
+    enriched = app.topic(settings.topic(MENTIONS_ENRICHED.name), key_serializer="raw", value_serializer="raw")
+    matches = app.topic(
+        settings.topic(MATCHES_TOPIC),
+        key_serializer="raw",
+        value_serializer="raw",
+        internal=True,
+        partitions=partitions,
+        retention=MATCHES_RETENTION_S,
+    )
+    alerts_topic = app.topic(settings.topic(ALERTS.name), key_serializer="raw", value_serializer="raw")
+    dlq = app.topic(settings.topic(DLQ_ALERTING.name), key_serializer="raw", value_serializer="raw")
+    store = FaustStore(create_tables(app, partitions))
+    engine = AlertEngine(store, rules, engine_config(alerting))
+
+    def _reset_derived(_sender: Any, /, *_args: Any, signal: Any, **_kwargs: Any) -> None:
+        store.reset()
+        engine.reset_derived()
+
+    app.on_partitions_revoked.connect(_reset_derived)
+    app.on_partitions_assigned.connect(_reset_derived)
+
+    @app.agent(enriched, name="alerting-route")
+    async def route(stream: Any) -> None:
+        async for events in stream.take_events(
+            alerting.alerting_batch_size, within=alerting.alerting_batch_within_s
+        ):
+            futures = []
+            for event in events:
+                msg = event.message
+                try:
+                    mention = EnrichedMention.model_validate_json(msg.value or b"")
+                except ValidationError as exc:
+                    letter = _dead_letter(msg, f"not an EnrichedMention v1: {exc}", type(exc).__name__)
+                    log.warning(
+                        "dead letter: not an EnrichedMention",
+                        extra={"topic": msg.topic, "partition": msg.partition, "offset": msg.offset},
+                    )
+                    futures.append(await dlq.send(key=msg.key, value=letter.model_dump_json().encode()))
+                    continue
+                timestamp = mention.published_at.timestamp()
+                for match in match_events(mention):
+                    futures.append(
+                        await matches.send(
+                            key=match.key.encode(),
+                            value=match.model_dump_json().encode(),
+                            timestamp=timestamp,
+                        )
+                    )
+            if futures:
+                await asyncio.gather(*futures)  # acknowledged before the batch is acked
+
+    @app.agent(matches, name="alerting-detect")
+    async def detect(stream: Any) -> None:
+        async for events in stream.take_events(
+            alerting.alerting_batch_size, within=alerting.alerting_batch_within_s
+        ):
+            out: list[Alert] = []
+            futures = []
+            wall = time.time()
+            for event in events:
+                msg = event.message
+                raw = msg.value or b""
+                try:
+                    with partition_context(msg.partition):
+                        if raw.startswith(b'{"kind":"tick"'):
+                            out += engine.tick(
+                                partition=msg.partition, wall=TickEvent.model_validate_json(raw).wall
+                            )
+                        else:
+                            out += engine.process(
+                                MatchEvent.model_validate_json(raw), partition=msg.partition, wall=wall
+                            )
+                except ValidationError as exc:
+                    letter = _dead_letter(msg, f"not a match event: {exc}", type(exc).__name__)
+                    futures.append(await dlq.send(key=msg.key, value=letter.model_dump_json().encode()))
+            for alert in out:
+                log.info(
+                    "alert %s",
+                    alert.title,
+                    extra={"tenant": alert.tenant, "rule": alert.rule_id, "count": alert.count},
+                )
+                futures.append(
+                    await alerts_topic.send(key=alert.key.encode(), value=alert.model_dump_json().encode())
+                )
+            if futures:
+                await asyncio.gather(*futures)
+
+    @app.timer(alerting.alerting_tick_s, on_leader=True)  # type: ignore[untyped-decorator]
+    async def tick() -> None:
+        value = TickEvent(wall=time.time()).model_dump_json().encode()
+        for partition in range(partitions):
+            await matches.send(key=None, value=value, partition=partition)
+
+    return AlertingApp(app, engine, store)

@@ -1,0 +1,105 @@
+"""The internal event between the alerting worker's two agents: one query match of one mention.
+
+The router agent turns each ``mentions.enriched`` record into one :class:`MatchEvent` per
+``(tenant, query)`` it matched and re-keys it by ``tenant:query`` (so every count, cooldown and
+seen-site of a query lives on one partition); the detector agent consumes them. The Kafka timestamp of
+the re-keyed record is the mention's ``published_at`` (event time).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from schemas.alert import AlertSample
+from schemas.common import Frozen
+from schemas.mention import EnrichedMention
+
+EXCERPT_CHARS = 280
+TITLE_CHARS = 300
+
+
+def query_key(tenant: str, query_id: str) -> str:
+    """Partitioning key of a tenant's query in the alerting worker."""
+    return f"{tenant}:{query_id}"
+
+
+def site_of(url: str | None, source_id: str) -> str:
+    """The site a mention comes from: the URL's host without ``www.``, else the source id."""
+    if url:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            host = None
+        if host:
+            host = host.lower().rstrip(".")
+            return host[4:] if host.startswith("www.") else host
+    return f"source:{source_id}"
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def sample_of(mention: EnrichedMention) -> AlertSample:
+    """The compact view of a mention that alerts carry."""
+    author = mention.author
+    who = (author.handle or author.name) if author else None
+    title = mention.title[:TITLE_CHARS] if mention.title else None
+    return AlertSample(
+        mention_id=mention.id,
+        url=mention.url,
+        title=title,
+        excerpt=_excerpt(mention.text),
+        author=who[:512] if who else None,
+        followers=author.followers if author else None,
+        site=site_of(mention.url, mention.source_id)[:300],
+        source_id=mention.source_id,
+        lang=mention.lang,
+        sentiment=mention.sentiment.label if mention.sentiment else None,
+        sentiment_score=mention.sentiment.score if mention.sentiment else None,
+        published_at=mention.published_at,
+    )
+
+
+class MatchEvent(Frozen):
+    """One mention matched by one tenant's query (internal topic ``<app>-matches``)."""
+
+    kind: Literal["match"] = "match"
+    tenant: str = Field(min_length=1, max_length=100)
+    query_id: str = Field(min_length=1, max_length=200)
+    sample: AlertSample
+
+    @property
+    def key(self) -> str:
+        return query_key(self.tenant, self.query_id)
+
+    @property
+    def negative(self) -> bool:
+        return self.sample.sentiment == "negative"
+
+
+class TickEvent(Frozen):
+    """Wall-clock tick sent to every partition: flush due cooldowns, expire old buckets."""
+
+    kind: Literal["tick"] = "tick"
+    wall: float
+
+
+def match_events(mention: EnrichedMention) -> list[MatchEvent]:
+    """One event per distinct (tenant, query) the mention matched (none if it matched nothing)."""
+    if not mention.matches:
+        return []
+    sample = sample_of(mention)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for match in mention.matches:
+        pair = (match.tenant, match.query_id)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        out.append(MatchEvent(tenant=match.tenant, query_id=match.query_id, sample=sample))
+    return out

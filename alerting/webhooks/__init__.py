@@ -1,0 +1,1 @@
+"""Webhook delivery of alerts (Standard Webhooks), with a durable outbox, retries and replay."""

@@ -1,0 +1,1 @@
+"""Durable configuration of the API: tenants and keys, queries, sources (compacted Kafka topics)."""

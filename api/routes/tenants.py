@@ -1,0 +1,139 @@
+"""Tenants and API keys (administrator key only; any other caller gets 404), and ``GET /v1/me``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
+
+from api.deps import NOT_FOUND, AdminDep, EsDep, PrincipalDep, SettingsDep, StoreDep
+from api.models.common import error_responses
+from api.models.tenants import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyPublic,
+    MePublic,
+    TenantCreate,
+    TenantPublic,
+    TenantUpdate,
+)
+from api.services import sources as source_logic
+from api.services import tenants as logic
+from ecoute.es import delete_tenant_documents
+from schemas.common import utc_now
+from schemas.config import KEY_ID_PATTERN, TENANT_PATTERN, Tenant, query_key
+from schemas.source import SourceDefinition
+from schemas.topics import CONFIG_QUERIES, CONFIG_SOURCES, CONFIG_TENANTS
+
+router = APIRouter(prefix="/v1", tags=["tenants"])
+TenantId = Annotated[str, Path(pattern=TENANT_PATTERN, examples=["agence-lumiere"])]
+KeyId = Annotated[str, Path(pattern=KEY_ID_PATTERN)]
+ADMIN_ERRORS = error_responses(401, 404, 422, 503)
+
+
+def _tenant(store: StoreDep, tenant_id: str) -> Tenant:
+    tenant = store.read(lambda v: v.tenants.get(tenant_id))
+    if tenant is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return tenant
+
+
+@router.get("/me", response_model=MePublic, responses=error_responses(401, 503))
+def me(principal: PrincipalDep) -> MePublic:
+    """Who the presented key belongs to, and its scope."""
+    return MePublic(
+        role=principal.role, tenant=principal.tenant, key_id=principal.key_id, scope=principal.scope
+    )
+
+
+@router.post(
+    "/tenants",
+    response_model=TenantPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 404, 409, 422, 503),
+)
+def create_tenant(body: TenantCreate, _: AdminDep, store: StoreDep) -> TenantPublic:
+    """Create a tenant (an agency's client). Then create its keys."""
+    with store.mutation:
+        if store.read(lambda v: body.id in v.tenants):
+            raise HTTPException(status_code=409, detail=f"tenant {body.id} already exists")
+        tenant = logic.new_tenant(body, utc_now())
+        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
+    return logic.tenant_public(tenant)
+
+
+@router.get("/tenants", response_model=list[TenantPublic], responses=error_responses(401, 404, 503))
+def list_tenants(_: AdminDep, store: StoreDep) -> list[TenantPublic]:
+    tenants = store.read(lambda v: sorted(v.tenants.values(), key=lambda t: t.id))
+    return [logic.tenant_public(t) for t in tenants]
+
+
+@router.get("/tenants/{tenant_id}", response_model=TenantPublic, responses=ADMIN_ERRORS)
+def get_tenant(tenant_id: TenantId, _: AdminDep, store: StoreDep) -> TenantPublic:
+    return logic.tenant_public(_tenant(store, tenant_id))
+
+
+@router.patch("/tenants/{tenant_id}", response_model=TenantPublic, responses=ADMIN_ERRORS)
+def update_tenant(tenant_id: TenantId, body: TenantUpdate, _: AdminDep, store: StoreDep) -> TenantPublic:
+    with store.mutation:
+        tenant = _tenant(store, tenant_id).model_copy(update={"name": body.name, "updated_at": utc_now()})
+        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
+    return logic.tenant_public(tenant)
+
+
+@router.delete("/tenants/{tenant_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ADMIN_ERRORS)
+def delete_tenant(
+    tenant_id: TenantId, _: AdminDep, store: StoreDep, es: EsDep, settings: SettingsDep
+) -> Response:
+    """Delete a tenant: its keys stop working at once, its queries and subscriptions are removed and its
+    per-tenant mention documents deleted (so a future tenant with the same id starts empty)."""
+    with store.mutation:
+        _tenant(store, tenant_id)
+        query_ids = store.read(lambda v: [qid for (t, qid) in v.queries if t == tenant_id])
+        sources = store.read(lambda v: [s for s in v.sources.values() if tenant_id in s.tenants])
+        # queries first (no new matches), then documents (Elasticsearch down → 503, tenant intact, retry),
+        # then subscriptions and the tenant itself (its keys stop working)
+        store.write(CONFIG_QUERIES, [(query_key(tenant_id, q), None) for q in query_ids])
+        delete_tenant_documents(es, settings.index_prefix, tenant_id)
+        records: list[tuple[str, SourceDefinition | None]] = []
+        for source in sources:
+            left = source_logic.unsubscribe(source, tenant_id)
+            records.append((source.id, source_logic.definition(left) if left is not None else None))
+        store.write(CONFIG_SOURCES, records)
+        store.write(CONFIG_TENANTS, [(tenant_id, None)])
+    return Response(status_code=204)
+
+
+@router.post(
+    "/tenants/{tenant_id}/keys",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=ADMIN_ERRORS,
+)
+def create_key(tenant_id: TenantId, body: ApiKeyCreate, _: AdminDep, store: StoreDep) -> ApiKeyCreated:
+    """Create a key for the tenant. The token is in this response only: it is stored hashed."""
+    with store.mutation:
+        try:
+            tenant, created = logic.add_key(_tenant(store, tenant_id), body, utc_now())
+        except logic.TooManyKeysError as exc:
+            raise HTTPException(status_code=409, detail=str(exc)) from exc
+        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
+    return created
+
+
+@router.get("/tenants/{tenant_id}/keys", response_model=list[ApiKeyPublic], responses=ADMIN_ERRORS)
+def list_keys(tenant_id: TenantId, _: AdminDep, store: StoreDep) -> list[ApiKeyPublic]:
+    return [logic.key_public(k) for k in _tenant(store, tenant_id).keys]
+
+
+@router.delete(
+    "/tenants/{tenant_id}/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ADMIN_ERRORS
+)
+def revoke_key(tenant_id: TenantId, key_id: KeyId, _: AdminDep, store: StoreDep) -> Response:
+    """Revoke a key: requests with it get 401 from the moment this call returns."""
+    with store.mutation:
+        tenant = logic.revoke_key(_tenant(store, tenant_id), key_id, utc_now())
+        if tenant is None:
+            raise HTTPException(status_code=404, detail=NOT_FOUND)
+        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
+    return Response(status_code=204)

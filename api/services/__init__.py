@@ -1,0 +1,1 @@
+"""Pure business logic of the API: request → Elasticsearch body, response → public models."""

@@ -1,0 +1,1 @@
+"""Hacker News through the public Algolia search API: stories and comments matching terms."""

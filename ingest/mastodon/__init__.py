@@ -1,0 +1,1 @@
+"""Mastodon: hashtag and public timelines (REST with min_id cursors, Link pagination) and streaming."""
