@@ -1,16 +1,16 @@
 """Cooldown and grouping per rule (pure).
 
 After a rule emits an alert at event time ``T``, firings before ``T + cooldown_s`` do not emit: they are
-*grouped* — counted, and their most telling mentions kept as samples. The group is emitted
+*grouped* — counted, and their most telling mentions kept as samples. When the event clock reaches
+``T + cooldown_s`` the group is emitted as one "grouped" alert dated ``T + cooldown_s`` (count + samples),
+which starts the next cooldown. A firing after a cooldown with nothing grouped emits at once.
 
-* with the next firing after the cooldown (one alert: the trigger plus the grouped count and samples),
-  which also starts a new cooldown; or
-* on its own when the event clock passes ``T + cooldown_s`` without a new firing (a "grouped" alert
-  dated ``T + cooldown_s``), which starts a new cooldown too.
-
-So a crisis of thousands of mentions gives one alert per cooldown period, each richer than the last,
-and nothing that fired is ever silently dropped. Time is event time throughout (see
-:mod:`alerting.clock`), so a burst replayed in seconds groups exactly as it would have live.
+So a crisis of thousands of mentions gives one alert per cooldown period, each standing for everything
+that fired in it, and nothing that fired is ever silently dropped. The engine flushes a due group before
+it looks at the next firing (:func:`on_clock` then :func:`on_fire`), and the alerts depend on event
+times only: a burst replayed in seconds gives the same alerts, with the same ids, as it did live (see
+:mod:`alerting.clock`). :func:`on_fire` still merges a due group into its alert if called without
+:func:`on_clock` first.
 """
 
 from __future__ import annotations

@@ -175,9 +175,14 @@ class AlertEngine:
                     first_seen=first_seen,
                     cooling=in_cooldown(state, t, rule.cooldown_s),
                 )
+            # a group whose cooldown ended by now is flushed first, dated at the cooldown's end: the
+            # same alert whether the clock got there through this mention or a quiet-partition tick
+            new_state, flushed = on_clock(current, now=watermark, cooldown_s=rule.cooldown_s)
+            if flushed is not None:
+                alerts.append(self._alert(rule, flushed, wall))
             if decision is not None and decision.fired:
                 new_state, emit = on_fire(
-                    current,
+                    new_state,
                     t=t,
                     trigger=sample,
                     evidence=evidence,
@@ -185,12 +190,10 @@ class AlertEngine:
                     cooldown_s=rule.cooldown_s,
                     max_samples=rule.max_samples,
                 )
-            else:
-                new_state, emit = on_clock(current, now=watermark, cooldown_s=rule.cooldown_s)
-            if new_state != state and (state is not None or new_state != current or emit is not None):
+                if emit is not None:
+                    alerts.append(self._alert(rule, emit, wall))
+            if new_state != current:
                 self.store.set_cooldown(ckey, new_state)
-            if emit is not None:
-                alerts.append(self._alert(rule, emit, wall))
         if not site_seen:
             self.store.add_site(qkey, sample.site, t)
         return alerts
@@ -255,7 +258,7 @@ class AlertEngine:
                 (),
             )
         if det.kind == "spike":
-            return self._spike(rule, det, event, t, cooling)
+            return self._spike(rule, det, event, t, cooling, first_seen)
         return self._negative(rule, det, event, t)
 
     def _evidence(
@@ -269,7 +272,13 @@ class AlertEngine:
         return rank_samples(pool, limit)
 
     def _spike(
-        self, rule: AlertRule, det: SpikeDetector, event: MatchEvent, t: float, cooling: bool
+        self,
+        rule: AlertRule,
+        det: SpikeDetector,
+        event: MatchEvent,
+        t: float,
+        cooling: bool,
+        first_seen: float,
     ) -> tuple[Decision, tuple[AlertSample, ...]]:
         qkey = event.key
         end = window_end(t)
@@ -295,13 +304,17 @@ class AlertEngine:
             return decision, ()
         if det.method == "poisson":
             baseline = self._counts(qkey, start - det.baseline_s, start).total
-            decision = detect_spike_poisson(det, observed=observed, baseline_count=baseline, window_end=end)
+            decision = detect_spike_poisson(
+                det, observed=observed, baseline_count=baseline, window_end=end, first_seen=first_seen
+            )
         else:
             history = [
                 self._counts(qkey, s, s + det.window_s).total
                 for s in range(start - det.baseline_s, start, det.window_s)
             ]
-            decision = detect_spike_ewma(det, observed=observed, history=history, window_end=end)
+            decision = detect_spike_ewma(
+                det, observed=observed, history=history, window_end=end, first_seen=first_seen
+            )
         self._memo[memo_key] = _Memo(end, observed, decision)
         evidence = self._evidence(qkey, start, end, rule.max_samples) if decision.fired else ()
         return decision, evidence

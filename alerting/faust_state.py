@@ -71,8 +71,6 @@ def create_tables(app: faust.App, partitions: int) -> dict[str, PartitionedTable
             app,
             name=name,
             partitions=partitions,
-            key_serializer="json",
-            value_serializer="json",
             beacon=app.tables.beacon,
             help=f"alerting {name}",
         )

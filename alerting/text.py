@@ -115,7 +115,7 @@ def render(
         return AlertText(title, body + suffix)
     if kind == "spike":
         window = duration(float(d.get("window_s", 0)), lang)
-        base = duration(float(d.get("baseline_s", 0)), lang)
+        base = duration(float(d.get("history_s", d.get("baseline_s", 0))), lang)
         obs = number(explanation.observed, lang)
         expected = number(explanation.baseline or 0.0, lang)
         ratio = number(float(d.get("ratio", 0)), lang, 1)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ecoute import cli_bench, cli_enrich
+from ecoute import cli_bench, cli_enrich, cli_ingest
 from ecoute.logs import configure_logging
 from ecoute.settings import get_settings
 
@@ -25,6 +24,8 @@ app.add_typer(worker_app, name="worker")
 app.registered_commands += cli_enrich.app.registered_commands
 app.add_typer(cli_enrich.query_app, name="query")
 app.add_typer(cli_bench.app, name="bench")
+app.command("ingest")(cli_ingest.ingest_cmd)
+app.add_typer(cli_ingest.app, name="sources")
 console = Console()
 
 
@@ -120,18 +121,6 @@ def worker_index() -> None:
 
     _setup()
     run_index_worker(get_settings())
-
-
-@app.command("ingest")
-def ingest_cmd(
-    sources: Annotated[Path, typer.Option(help="sources JSON file", exists=True, dir_okay=False)],
-    once: Annotated[bool, typer.Option(help="poll each source once and exit")] = False,
-) -> None:
-    """Poll the configured sources and produce mentions to Kafka."""
-    from ecoute.workers import run_ingest
-
-    _setup()
-    raise typer.Exit(run_ingest(get_settings(), sources, once))
 
 
 @app.command("api")

@@ -9,9 +9,14 @@ import asyncio
 import logging
 import signal
 import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecoute.settings import Settings
+
+if TYPE_CHECKING:
+    from schemas.source import SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -57,52 +62,73 @@ def run_enrich_worker(settings: Settings) -> None:
     worker.execute_from_commandline()
 
 
-def run_ingest(settings: Settings, sources_file: Path, once: bool) -> int:
-    """Poll the sources of ``sources_file`` (once, or forever until SIGTERM). Returns the exit code."""
-    from ingest.runner import FeedIngestor
-    from ingest.sources import load_sources
+def run_ingest(
+    settings: Settings,
+    sources_file: Path | None,
+    once: bool,
+    *,
+    only: Sequence[str] = (),
+    metrics_port: int | None = None,
+    use_config_topic: bool = True,
+) -> int:
+    """Run the configured sources (file merged with ``config.sources``; ``only`` = these ids) once, or
+    forever until SIGTERM/SIGINT (then: in-flight pages committed, cursors written, flushed, exit 0).
+    Cursors live in ``ingest.cursors``; ``metrics_port`` serves Prometheus ``/metrics``. Returns the exit
+    code: 2 when there is nothing to run or a named source is unknown."""
+    from ecoute.kafka import ensure_topics
+    from ingest.config_sources import load_all_sources
+    from ingest.cursor_store import KafkaCursorStore
+    from ingest.metrics import IngestMetrics, serve_metrics
+    from ingest.runner import Ingestor
+    from ingest.sources import select_sources
+    from schemas.topics import CONFIG_SOURCES, DLQ_INGEST, INGEST_CURSORS, MENTIONS_RAW
 
-    sources = load_sources(sources_file)
-    ingestor = FeedIngestor(settings, sources)
-    if once:
-        reports = asyncio.run(ingestor.run_once())
-        failed = [r for r in reports if r.error]
-        log.info(
-            "ingest done",
-            extra={
-                "sources": len(reports),
-                "produced": sum(r.produced for r in reports),
-                "failed_sources": len(failed),
-            },
-        )
+    ensure_topics(settings, [MENTIONS_RAW, INGEST_CURSORS, CONFIG_SOURCES, DLQ_INGEST])
+
+    def current() -> tuple[SourceConfig, ...]:
+        return select_sources(load_all_sources(settings, sources_file, use_config_topic), only)
+
+    try:
+        sources = current()
+    except KeyError as exc:
+        log.error("%s", exc.args[0])
+        return 2
+    if not sources:
+        log.error("no source to run (give --sources FILE or define sources through the API)")
+        return 2
+    metrics = IngestMetrics()
+    server = None
+    if metrics_port is not None:
+        server, port = serve_metrics(metrics, metrics_port)
+        log.info("metrics served", extra={"url": f"http://127.0.0.1:{port}/metrics"})
+    store = KafkaCursorStore(settings)
+    ingestor = Ingestor(settings, sources, store=store, metrics=metrics)
+    try:
+        if once:
+            reports = asyncio.run(ingestor.run_once())
+            log.info(
+                "ingest done",
+                extra={
+                    "sources": len(reports),
+                    "produced": sum(r.produced for r in reports),
+                    "failed_sources": sum(1 for r in reports if r.error),
+                },
+            )
+            return 0
+
+        async def reload() -> tuple[SourceConfig, ...]:
+            return await asyncio.to_thread(current)
+
+        async def forever() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            await ingestor.run_forever(stop, reload=reload)
+
+        asyncio.run(forever())
         return 0
-
-    async def forever() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await ingestor.run_forever(stop)
-
-    asyncio.run(forever())
-    return 0
-
-
-def run_ner_worker(settings: Settings) -> None:
-    """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM."""
-    import faust
-
-    from enrich.ner import SpacyNer
-    from enrich.ner_app import create_ner_app
-
-    ner = SpacyNer()
-    ner.model("fr")  # load the models before joining the consumer group
-    ner.model("en")
-    worker = faust.Worker(
-        create_ner_app(settings, ner),
-        loglevel=settings.log_level,
-        quiet=True,
-        redirect_stdouts=False,
-        override_logging=False,
-    )
-    worker.execute_from_commandline()
+    finally:
+        store.close()
+        if server is not None:
+            server.shutdown()

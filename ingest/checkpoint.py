@@ -9,6 +9,7 @@ case, nothing is produced twice. A failed flush raises ``DeliveryError`` and lea
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from ecoute.kafka import DeadLetterProducer
 from ingest.cursor_store import CursorStore
@@ -23,11 +24,16 @@ from schemas.source import SourceConfig
 
 class Checkpointer:
     def __init__(
-        self, producer: MentionProducer, dead_letters: DeadLetterProducer, store: CursorStore
+        self,
+        producer: MentionProducer,
+        dead_letters: DeadLetterProducer,
+        store: CursorStore,
+        on_written: Callable[[SourceCursor], None] = lambda _c: None,
     ) -> None:
         self.producer = producer
         self.dead_letters = dead_letters
         self.store = store
+        self.on_written = on_written  # told of every cursor written, even if a later step fails
 
     async def commit(
         self, source: SourceConfig, cursor: SourceCursor, page: Page
@@ -38,6 +44,7 @@ class Checkpointer:
             offsets = await self.store.mention_offsets()
             cursor = with_pending(cursor, [m.id for m in dedup.fresh], offsets, utc_now())
             await self.store.write(cursor)
+            self.on_written(cursor)
             for mention in dedup.fresh:
                 self.producer.send(mention)
             await asyncio.to_thread(self.producer.flush)
@@ -54,4 +61,5 @@ class Checkpointer:
         outcome = outcome_of(page, dedup)
         cursor = after_page(cursor, page, outcome, source.seen_capacity, utc_now())
         await self.store.write(cursor)
+        self.on_written(cursor)
         return cursor, outcome

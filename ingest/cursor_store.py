@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import uuid
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -34,6 +35,10 @@ class CursorStore(Protocol):
 
     async def mention_offsets(self) -> dict[int, int]: ...
 
+    async def reconcile(self, cursor: SourceCursor) -> SourceCursor:
+        """``cursor`` with its ``pending`` intent resolved (and written)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -51,6 +56,12 @@ class MemoryCursorStore:
 
     async def mention_offsets(self) -> dict[int, int]:
         return {}
+
+    async def reconcile(self, cursor: SourceCursor) -> SourceCursor:
+        """Nothing to look up in memory: the intent is dropped (its page will be produced again)."""
+        fixed = cursor.model_copy(update={"pending": None})
+        self.cursors[cursor.source_id] = fixed
+        return fixed
 
     def close(self) -> None:
         return None
@@ -108,6 +119,7 @@ class KafkaCursorStore:
         self.mentions_topic = settings.topic(MENTIONS_RAW.name)
         self._producer = producer or Producer(producer_config(settings, **{"linger.ms": 0}))
         self._offsets_reader: Consumer | None = None
+        self._offsets_lock = threading.Lock()
         self._errors: list[str] = []
 
     def read_all(self) -> dict[str, SourceCursor]:
@@ -126,13 +138,19 @@ class KafkaCursorStore:
         cursors = {k: v for k, v in self.read_all().items() if k in source_ids}
         for source_id, cursor in list(cursors.items()):
             if cursor.pending is not None:
-                fixed = reconcile_pending(self.settings, self.mentions_topic, cursor)
-                self._write(fixed)
-                cursors[source_id] = fixed
+                cursors[source_id] = self._reconcile(cursor)
         return cursors
 
     async def load(self, source_ids: Iterable[str]) -> dict[str, SourceCursor]:
         return await asyncio.to_thread(self._load, set(source_ids))
+
+    def _reconcile(self, cursor: SourceCursor) -> SourceCursor:
+        fixed = reconcile_pending(self.settings, self.mentions_topic, cursor)
+        self._write(fixed)
+        return fixed
+
+    async def reconcile(self, cursor: SourceCursor) -> SourceCursor:
+        return await asyncio.to_thread(self._reconcile, cursor)
 
     def _on_delivery(self, err: Any, _msg: Any) -> None:
         if err is not None:
@@ -154,9 +172,10 @@ class KafkaCursorStore:
         await asyncio.to_thread(self._write, cursor)
 
     def _mention_offsets(self) -> dict[int, int]:
-        if self._offsets_reader is None:
-            self._offsets_reader = _reader(self.settings)
-        return end_offsets(self._offsets_reader, self.mentions_topic)
+        with self._offsets_lock:  # one consumer handle, called from several worker threads
+            if self._offsets_reader is None:
+                self._offsets_reader = _reader(self.settings)
+            return end_offsets(self._offsets_reader, self.mentions_topic)
 
     async def mention_offsets(self) -> dict[int, int]:
         return await asyncio.to_thread(self._mention_offsets)

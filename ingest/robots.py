@@ -31,6 +31,7 @@ class _Entry:
     parser: RobotFileParser | None  # None: unreachable, disallow all
     allow_all: bool
     expires: float
+    problem: str | None = None
 
 
 def parse_robots(text: str) -> RobotFileParser:
@@ -57,10 +58,10 @@ class RobotsCache:
         if result.status is not None and 400 <= result.status < 500:
             return _Entry(None, True, now + READ_TTL_S)
         log.warning("robots.txt unreachable: %s", result.error, extra={"url": f"{origin}/robots.txt"})
-        return _Entry(None, False, now + UNREACHABLE_TTL_S)
+        return _Entry(None, False, now + UNREACHABLE_TTL_S, result.error)
 
-    async def allowed(self, session: HttpSession, url: str) -> bool:
-        """True if ``url`` may be fetched; also applies the host's crawl delay to the session's gate."""
+    async def refusal(self, session: HttpSession, url: str) -> str | None:
+        """Why ``url`` may not be fetched, or ``None`` if it may; applies the host's crawl delay."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._locks.setdefault(origin, asyncio.Lock()):  # one fetch per origin at a time
@@ -69,10 +70,12 @@ class RobotsCache:
                 entry = await self._load(session, origin)
                 self._entries[origin] = entry
         if entry.allow_all:
-            return True
+            return None
         if entry.parser is None:
-            return False
+            return f"robots.txt of {origin} is unreachable ({entry.problem}): not fetching {url}"
         delay = entry.parser.crawl_delay(self.user_agent)
         if delay:
             session.gate.set_spacing(host_of(url), float(delay))
-        return entry.parser.can_fetch(self.user_agent, url)
+        if entry.parser.can_fetch(self.user_agent, url):
+            return None
+        return f"{url} is disallowed by robots.txt"

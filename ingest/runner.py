@@ -20,6 +20,8 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+
 from ecoute.kafka import DeadLetterProducer
 from ecoute.settings import Settings
 from ingest.checkpoint import Checkpointer
@@ -97,10 +99,13 @@ class Ingestor:
         self.gate = gate or HostGate()
         self.robots = RobotsCache(settings.user_agent)
         self.backoff_base_s = backoff_base_s
-        self.checkpointer = Checkpointer(self.producer, self.dead_letters, self.store)
         self.cursors: dict[str, SourceCursor] = {}
+        self.checkpointer = Checkpointer(self.producer, self.dead_letters, self.store, self._remember_cursor)
         self.errors_in_a_row: dict[str, int] = {}
         self._connectors: dict[str, tuple[SourceConfig, Connector]] = {}
+
+    def _remember_cursor(self, cursor: SourceCursor) -> None:
+        self.cursors[cursor.source_id] = cursor
 
     def connector_for(self, source: SourceConfig) -> Connector:
         """The source's connector, kept across polls (it may learn, e.g. that streaming is refused)."""
@@ -131,12 +136,20 @@ class Ingestor:
         connector = self.connector_for(source)
         report = PollReport(source.id, connector.describe())
         cursor = self.cursors.get(source.id) or new_cursor(source, utc_now())
+        if cursor.pending is not None:  # a page whose delivery failed earlier in this process
+            cursor = await self.store.reconcile(cursor)
+            self.cursors[source.id] = cursor
         pages = connector.pages(ctx, cursor)
         try:
             async for page in pages:
                 cursor, outcome = await self.checkpointer.commit(source, cursor, page)
-                self.cursors[source.id] = cursor
                 report.add(page, outcome)
+                if page.problem:
+                    log.warning(
+                        "ill-formed document, kept what could be parsed: %s",
+                        page.problem,
+                        extra={"source": source.id, "url": report.url, "items": outcome.fetched},
+                    )
                 self.metrics.page(source.id, source.kind, outcome)
                 if ctx.stop.is_set():
                     break
@@ -160,7 +173,7 @@ class Ingestor:
             report.error = f"{type(exc).__name__}: {exc}"[:2000]
         finally:
             await pages.aclose()
-        await self._end_poll(source, cursor, report)
+        await self._end_poll(source, self.cursors.get(source.id, cursor), report)
         return report
 
     async def _end_poll(self, source: SourceConfig, cursor: SourceCursor, report: PollReport) -> None:
@@ -201,10 +214,9 @@ class Ingestor:
             source.interval_s, errors, report.retry_after_s if report else None, streaming=streaming
         )
 
-    def _session(self, client: object, stop: asyncio.Event) -> HttpSession:
-        assert hasattr(client, "stream")
+    def _session(self, client: httpx.AsyncClient, stop: asyncio.Event) -> HttpSession:
         return HttpSession(
-            client,  # type: ignore[arg-type]
+            client,
             self.gate,
             allow_private=self.settings.allow_private_urls,
             max_bytes=self.settings.max_feed_bytes,

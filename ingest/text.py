@@ -37,6 +37,7 @@ def html_to_text(fragment: str | None) -> str:
         for br in tree.css("br"):
             br.replace_with("\n")
         for block in tree.css(_BLOCK_TAGS):  # inline markup (links, spans) joins words; blocks separate
+            block.insert_before(" ")
             block.insert_after(" ")
         root = tree.body or tree.root
         text = root.text(separator="") if root is not None else ""

@@ -3,8 +3,10 @@
 Two tests, chosen per rule (``method``):
 
 * **Poisson** (default). The baseline gives a rate; the expected count in the window is
-  ``λ = max(baseline_count, 1) · window_s / baseline_s`` (the floor of one mention per baseline keeps a
-  brand-new or silent query from having λ = 0, where any mention would be "infinitely" surprising).
+  ``λ = max(baseline_count, 1) · window_s / covered_s`` where ``covered_s`` is the part of the baseline
+  the query has existed for (``baseline_s``, or less for a query first seen recently). The floor of one
+  mention per baseline keeps a silent query from having λ = 0, where any mention would be "infinitely"
+  surprising.
   The p-value is P(X ≥ observed) for X ~ Poisson(λ). The rule fires when
   ``observed ≥ min_count`` **and** ``observed / λ ≥ min_ratio`` **and** ``p ≤ p_value``. The minimum
   count is what stops quiet queries from firing on two mentions: with λ = 0.01, two mentions already
@@ -15,6 +17,10 @@ Two tests, chosen per rule (``method``):
   with zero variance from turning one extra mention into an infinite z. Fires when
   ``observed ≥ min_count`` **and** ``observed / max(m, window_s/baseline_s) ≥ min_ratio`` **and**
   ``z ≥ z_threshold``. EWMA adapts to trends and daily cycles faster than a flat Poisson rate.
+
+**Warm-up**: a query needs ``min_history_s`` (the smaller of ``baseline_s`` and max(4 windows, 1 h)) of
+history before the window, otherwise there is no baseline to compare with and the rule stays quiet — a
+query's very first mentions are not a "spike" (match rules are there for that).
 """
 
 from __future__ import annotations
@@ -32,20 +38,41 @@ def _dt(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-def expected_count(rule: SpikeDetector, baseline_count: int) -> float:
+def min_history_s(rule: SpikeDetector) -> float:
+    """History a query needs before its window for the baseline to mean something."""
+    return min(float(rule.baseline_s), max(4.0 * rule.window_s, 3600.0))
+
+
+def covered_s(rule: SpikeDetector, window_end: float, first_seen: float | None) -> float:
+    """How much of the baseline period the query existed for (its first mention bounds it)."""
+    start = window_end - rule.window_s
+    if first_seen is None:
+        return float(rule.baseline_s)
+    return max(0.0, min(float(rule.baseline_s), start - first_seen))
+
+
+def expected_count(rule: SpikeDetector, baseline_count: int, covered: float | None = None) -> float:
     """λ: mentions expected in one window from the baseline (with the one-mention floor)."""
-    return max(baseline_count, 1) * rule.window_s / rule.baseline_s
+    span = covered if covered else float(rule.baseline_s)
+    return max(baseline_count, 1) * rule.window_s / span
 
 
 def detect_spike_poisson(
-    rule: SpikeDetector, *, observed: int, baseline_count: int, window_end: float
+    rule: SpikeDetector,
+    *,
+    observed: int,
+    baseline_count: int,
+    window_end: float,
+    first_seen: float | None = None,
 ) -> Decision:
     """``observed``: mentions in ``[window_end − window_s, window_end)``; ``baseline_count``: mentions in
-    the ``baseline_s`` before that window."""
-    lam = expected_count(rule, baseline_count)
+    the ``baseline_s`` before that window; ``first_seen``: event time of the query's first mention."""
+    covered = covered_s(rule, window_end, first_seen)
+    warm = covered >= min_history_s(rule)
+    lam = expected_count(rule, baseline_count, covered if warm else None)
     p = poisson_sf(observed, lam)
     ratio = observed / lam
-    fired = observed >= rule.min_count and ratio >= rule.min_ratio and p <= rule.p_value
+    fired = warm and observed >= rule.min_count and ratio >= rule.min_ratio and p <= rule.p_value
     start = window_end - rule.window_s
     return Decision(
         fired=fired,
@@ -65,20 +92,32 @@ def detect_spike_poisson(
             "ratio": round(ratio, 2),
             "window_s": rule.window_s,
             "baseline_s": rule.baseline_s,
+            "history_s": round(covered),
+            "warm": int(warm),
         },
     )
 
 
 def detect_spike_ewma(
-    rule: SpikeDetector, *, observed: int, history: Sequence[int], window_end: float
+    rule: SpikeDetector,
+    *,
+    observed: int,
+    history: Sequence[int],
+    window_end: float,
+    first_seen: float | None = None,
 ) -> Decision:
-    """``history``: counts of the consecutive windows of the baseline, oldest first."""
+    """``history``: counts of the consecutive windows of the baseline, oldest first; windows that
+    started before the query's first mention (``first_seen``) are left out."""
+    covered = covered_s(rule, window_end, first_seen)
+    warm = covered >= min_history_s(rule)
+    keep = max(1, int(covered // rule.window_s)) if first_seen is not None else len(history)
+    history = list(history)[-keep:]
     stats = ewma_stats([float(c) for c in history], rule.ewma_alpha)
     scale = math.sqrt(max(stats.variance, stats.mean, 1.0))
     z = (observed - stats.mean) / scale
     floor = rule.window_s / rule.baseline_s
     ratio = observed / max(stats.mean, floor)
-    fired = observed >= rule.min_count and ratio >= rule.min_ratio and z >= rule.z_threshold
+    fired = warm and observed >= rule.min_count and ratio >= rule.min_ratio and z >= rule.z_threshold
     start = window_end - rule.window_s
     return Decision(
         fired=fired,
@@ -99,5 +138,7 @@ def detect_spike_ewma(
             "ratio": round(ratio, 2),
             "window_s": rule.window_s,
             "baseline_s": rule.baseline_s,
+            "history_s": round(covered),
+            "warm": int(warm),
         },
     )

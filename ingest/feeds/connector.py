@@ -27,8 +27,9 @@ class FeedConnector:
 
     async def pages(self, ctx: ConnectorContext, cursor: SourceCursor) -> AsyncGenerator[Page, None]:
         url = self.source.url
-        if self.source.respect_robots and not await ctx.robots.allowed(ctx.http, url):
-            raise SourceError(f"{url} is disallowed by robots.txt (or robots.txt is unreachable)")
+        refusal = await ctx.robots.refusal(ctx.http, url) if self.source.respect_robots else None
+        if refusal:
+            raise SourceError(refusal)
         position = cursor.position if isinstance(cursor.position, FeedPosition) else FeedPosition()
         result = await ctx.http.get_ok(url, etag=position.etag, last_modified=position.last_modified)
         if result.not_modified:

@@ -1,5 +1,6 @@
 """The whole path on the real servers: feeds served on loopback → ingest → Kafka → Faust enrichment →
-index sink → Elasticsearch → ``GET /v1/mentions``. Workers run as real processes (``python -m ecoute``)."""
+index sink → Elasticsearch → ``GET /v1/mentions`` with a tenant's key. Workers run as real processes
+(``python -m ecoute``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from schemas.common import utc_now
 from schemas.config import QueryDefinition
 
 pytestmark = pytest.mark.integration
+ADMIN_KEY = "pipeline-admin-key-0123456789"
 
 
 def worker_env(s: Settings) -> dict[str, str]:
@@ -100,21 +102,31 @@ def test_feed_to_api_without_duplicates_and_bad_feeds_only_warn(
     tenant_docs = count(es_client, mentions_index.alias(s.index_prefix, "tenant-mentions"))
     assert tenant_docs == sum(1 for i in items if "bonval" in i.brands)
 
-    with TestClient(create_app(s)) as api:
+    with TestClient(create_app(s, admin_key=ADMIN_KEY)) as api:
         health = api.get("/health")
         assert health.status_code == 200 and health.json()["status"] == "ok"
+        admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        assert api.post("/v1/tenants", json={"id": "acme"}, headers=admin).status_code == 201
+        token = api.post("/v1/tenants/acme/keys", json={"scope": "read"}, headers=admin).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        assert api.get("/v1/mentions").status_code == 401
+        # the query published before the pipeline ran is the tenant's, and it selected these mentions
+        assert [q["id"] for q in api.get("/v1/queries", headers=auth).json()] == ["bonval"]
         listeria = next(i for i in items if "listeria" in (i.title + i.html).lower())
-        found = api.get("/v1/mentions", params={"q": "listeria"}).json()
+        found = api.get("/v1/mentions", params={"text": "listeria"}, headers=auth).json()
         assert found["total"] >= 1
         assert listeria.title in {m["title"] for m in found["items"]}
-        page = api.get("/v1/mentions", params={"size": 5}).json()
-        assert len(page["items"]) == 5 and page["total"] == len(ids)
+        boolean = api.get("/v1/mentions", params={"q": "bonval AND listeria", "size": 50}, headers=auth).json()
+        assert {m["id"] for m in boolean["items"]} <= {m["id"] for m in found["items"]}
+        page = api.get("/v1/mentions", params={"size": 3}, headers=auth).json()
+        assert len(page["items"]) == 3 and page["total"] == tenant_docs
         seen = [m["id"] for m in page["items"]]
         cursor = page["next_cursor"]
         while cursor:
-            page = api.get("/v1/mentions", params={"size": 5, "cursor": cursor}).json()
+            page = api.get("/v1/mentions", params={"size": 3, "cursor": cursor}, headers=auth).json()
             seen += [m["id"] for m in page["items"]]
             cursor = page["next_cursor"]
-        assert len(seen) == len(set(seen)) == len(ids)
-        assert api.get("/v1/mentions", params={"cursor": "garbage!"}).status_code == 422
-        assert api.get("/v1/mentions", params={"size": 0}).status_code == 422
+        assert len(seen) == len(set(seen)) == tenant_docs
+        assert set(seen) <= ids and all(m["query_ids"] == ["bonval"] for m in page["items"])
+        assert api.get("/v1/mentions", params={"cursor": "garbage!"}, headers=auth).status_code == 422
+        assert api.get("/v1/mentions", params={"size": 0}, headers=auth).status_code == 422

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from enrich.indexing.documents import mention_actions, site_of
+from schemas.common import Author
 from schemas.mention import EnrichedMention, Entity, QueryMatch, stable_mention_id
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -14,7 +15,9 @@ def _mention(matches: tuple[QueryMatch, ...] = ()) -> EnrichedMention:
         source_type="feed",
         source_id="s",
         url="https://www.lemonde.fr/a",
-        text="t",
+        title="Grèves à Lyon",
+        text="L'élève et les trains",
+        author=Author(name="Le Monde", followers=10),
         published_at=datetime(2026, 10, 31, 23, 0, tzinfo=UTC),
         fetched_at=NOW,
         enriched_at=NOW,
@@ -37,11 +40,13 @@ def test_site_of() -> None:
 def test_global_document_only_when_no_match() -> None:
     (action,) = mention_actions(_mention(), prefix="p", indexed_at=NOW)
     assert action["_id"] == _mention().id
-    assert action["_index"] == "p-mentions-v1-2026.10"
+    assert action["_index"] == "p-mentions-v2-2026.10"
     doc = action["doc"]
     assert doc["@timestamp"] == "2026-10-31T23:00:00Z" and doc["site"] == "lemonde.fr"
     assert doc["hashtags"] == ["#x"] and doc["organizations"] == ["Bonval"] and doc["tenants"] == []
     assert action["doc_as_upsert"] is True
+    assert doc["text_fr"] == ["grev lyon", "elev train"] and doc["text_en"] == []
+    assert doc["author"]["key"] == "Le Monde" and "state" not in doc  # per-tenant state never overwritten
 
 
 def test_one_document_per_matching_tenant_with_only_its_matches() -> None:
@@ -58,5 +63,5 @@ def test_one_document_per_matching_tenant_with_only_its_matches() -> None:
     a_doc = actions[1]["doc"]
     assert a_doc["tenant"] == "a" and a_doc["query_ids"] == ["q1", "q3"]
     assert {x["query_id"] for x in a_doc["matches"]} == {"q1", "q3"}
-    assert actions[1]["_index"] == "p-tenant-mentions-v1-2026.10"
+    assert actions[1]["_index"] == "p-tenant-mentions-v2-2026.10"
     assert all(a["doc"]["q_extra"] == 1 for a in actions)

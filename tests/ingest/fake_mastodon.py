@@ -18,7 +18,7 @@ TEMPLATE = payload("mastodon_tag_page1.json")[1]
 
 
 def make_status(n: int, text: str | None = None, **changes: Any) -> dict[str, Any]:
-    status = copy.deepcopy(TEMPLATE)
+    status: dict[str, Any] = copy.deepcopy(TEMPLATE)
     sid = str(113_600_000_000_000_000 + n)
     status.update(
         id=sid,
@@ -58,7 +58,9 @@ class FakeMastodon:
         headers = {
             "X-RateLimit-Limit": "300",
             "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": (datetime.now(UTC) + timedelta(minutes=5)).isoformat(timespec="milliseconds"),
+            "X-RateLimit-Reset": (datetime.now(UTC) + timedelta(minutes=5)).isoformat(
+                timespec="milliseconds"
+            ),
         }
         if page:
             base = f"{request.url.scheme}://{request.url.host}:{request.url.port}{request.path}"

@@ -99,7 +99,8 @@ class LocalServer:
 
 @asynccontextmanager
 async def serve(routes: dict[str, Handler]) -> AsyncIterator[LocalServer]:
-    """Serve ``routes`` ({path: handler}, GET) on 127.0.0.1, any free port; unknown paths get 404."""
+    """Serve ``routes`` ({"[METHOD ]path": handler}, GET by default) on 127.0.0.1, any free port;
+    unknown paths get 404."""
     server = LocalServer("")
 
     @web.middleware
@@ -108,8 +109,9 @@ async def serve(routes: dict[str, Handler]) -> AsyncIterator[LocalServer]:
         return await handler(request)
 
     app = web.Application(middlewares=[record])
-    for path, handler in routes.items():
-        app.router.add_get(path, handler)
+    for route, handler in routes.items():
+        method, _, path = route.rpartition(" ")
+        app.router.add_route(method or "GET", path, handler)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

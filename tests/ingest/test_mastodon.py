@@ -9,7 +9,6 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from aiohttp import web
 
 from ingest.mastodon.parse import status_to_mention
 from ingest.sources import MastodonSourceConfig
@@ -24,25 +23,41 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 def test_status_becomes_a_mention_with_author_engagement_and_reply() -> None:
     reply, post = payload("mastodon_tag_page1.json")
-    m = status_to_mention(reply, source_id="m", instance="https://mastodon.example", fetched_at=NOW, max_text_chars=1000)
+    m = status_to_mention(
+        reply, source_id="m", instance="https://mastodon.example", fetched_at=NOW, max_text_chars=1000
+    )
     assert m.id == stable_mention_id(SourceType.MASTODON, reply["uri"])
     assert m.text == "Pareil ici, @Ferralis aucune info en gare. #greve"
-    assert m.author is not None and m.author.handle == "@cheminote@piaille.example" and m.author.followers == 812
+    assert (
+        m.author is not None and m.author.handle == "@cheminote@piaille.example" and m.author.followers == 812
+    )
     assert m.in_reply_to == "https://mastodon.example/api/v1/statuses/113500000000000101"
     assert m.engagement is not None and (m.engagement.likes, m.engagement.reposts) == (4, 1)
     assert m.tags == ("greve",) and m.lang_hint == "fr"
-    p = status_to_mention(post, source_id="m", instance="https://mastodon.example", fetched_at=NOW, max_text_chars=1000)
+    p = status_to_mention(
+        post, source_id="m", instance="https://mastodon.example", fetched_at=NOW, max_text_chars=1000
+    )
     assert p.author is not None and p.author.handle == "@railfan@mastodon.example"
-    assert p.title == "coup de gueule" and "&" in p.text and p.published_at == datetime(2026, 11, 22, 8, 2, tzinfo=UTC)
+    assert (
+        p.title == "coup de gueule"
+        and "&" in p.text
+        and p.published_at == datetime(2026, 11, 22, 8, 2, tzinfo=UTC)
+    )
     reblog = dict(post, id="1", uri="https://x.example/1", reblog=reply)
-    assert status_to_mention(reblog, source_id="m", instance="https://mastodon.example", fetched_at=NOW,
-                             max_text_chars=1000).id == m.id
+    assert (
+        status_to_mention(
+            reblog, source_id="m", instance="https://mastodon.example", fetched_at=NOW, max_text_chars=1000
+        ).id
+        == m.id
+    )
 
 
 async def test_first_poll_takes_the_newest_page_then_follows_min_id_pages() -> None:
     fake = FakeMastodon([make_status(n) for n in range(1, 6)])
     async with serve(fake.routes()) as server:
-        source = MastodonSourceConfig(id="m", instance=server.base_url, hashtags=("greve",), page_size=3, max_pages=10)
+        source = MastodonSourceConfig(
+            id="m", instance=server.base_url, hashtags=("greve",), page_size=3, max_pages=10
+        )
         h = harness([source])
         (first,) = await h.ingestor.run_once()
         assert first.produced == 3  # newest page only, no backfill
@@ -77,8 +92,13 @@ async def test_token_is_sent_when_its_variable_is_set(monkeypatch: pytest.Monkey
     fake = FakeMastodon([make_status(1)])
     monkeypatch.setenv("TEST_MASTO_TOKEN", "s3cret")
     async with serve(fake.routes()) as server:
-        h = harness([MastodonSourceConfig(id="m", instance=server.base_url, hashtags=("greve",),
-                                          access_token_env="TEST_MASTO_TOKEN")])
+        h = harness(
+            [
+                MastodonSourceConfig(
+                    id="m", instance=server.base_url, hashtags=("greve",), access_token_env="TEST_MASTO_TOKEN"
+                )
+            ]
+        )
         await h.ingestor.run_once()
         assert server.requests[0].headers["Authorization"] == "Bearer s3cret"
     assert "s3cret" not in json.dumps([c.model_dump(mode="json") for c in h.store.cursors.values()])
@@ -105,8 +125,12 @@ async def test_streaming_edits_deletes_and_fallback_when_refused() -> None:
         await fake.stream_events.put(None)
         await asyncio.wait_for(task, 10)
     texts = [m.text for m in h.mentions()]
-    assert texts == ["Message numéro 1 sur #greve", "Message numéro 2 sur #greve", "Message numéro 3 sur #greve",
-                     "Message 2, corrigé"]
+    assert texts == [
+        "Message numéro 1 sur #greve",
+        "Message numéro 2 sur #greve",
+        "Message numéro 3 sur #greve",
+        "Message 2, corrigé",
+    ]
     totals = h.store.cursors["m"].totals
     assert (totals.new, totals.edited, totals.deleted, totals.rejected) == (3, 1, 1, 1)
     position = h.store.cursors["m"].position

@@ -116,3 +116,36 @@ def test_replay_creates_no_duplicate_and_keeps_tenant_state(
     assert _count(es_client, mentions_index.alias(s.index_prefix, "mentions")) == 10
     again = es_client.get(index=target["_index"], id=target["_id"])["_source"]
     assert again["state"] == {"read": True}
+
+
+def test_a_mention_whose_date_moves_to_another_month_stays_one_document(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    s = pipeline_settings
+    ensure_topics(s)
+    from ecoute.es import ensure_mention_templates
+
+    ensure_mention_templates(es_client, s.index_prefix)
+    topic = s.topic("mentions.enriched")
+    first = _mention(1, tenant="acme").model_copy(
+        update={"published_at": datetime(2026, 9, 30, 23, 0, tzinfo=UTC)}
+    )
+    produce(s.kafka_bootstrap or "", topic, [(first.id.encode(), first.model_dump_json().encode())])
+    tenant_alias = mentions_index.alias(s.index_prefix, "tenant-mentions")
+    _run_until(IndexSink(s, es_client), lambda: _count(es_client, tenant_alias) >= 1)
+    # the source now dates the same item a few hours later, in October
+    moved = first.model_copy(
+        update={"published_at": datetime(2026, 10, 1, 2, 0, tzinfo=UTC), "text": "modifié"}
+    )
+    produce(s.kafka_bootstrap or "", topic, [(moved.id.encode(), moved.model_dump_json().encode())])
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.messages >= 1)
+
+    es_client.indices.refresh(index=f"{s.index_prefix}-*")
+    for family in ("mentions", "tenant-mentions"):
+        hits = es_client.search(index=mentions_index.alias(s.index_prefix, family), query={"match_all": {}})[
+            "hits"
+        ]
+        assert hits["total"]["value"] == 1
+        (hit,) = hits["hits"]
+        assert hit["_index"].endswith("-2026.09") and hit["_source"]["text"] == "modifié"

@@ -1,0 +1,1 @@
+"""Bluesky through the Jetstream firehose (JSON over websocket), filtered to posts."""

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from alerting.buckets import HOUR, MINUTE, Counts, Level, range_counts
+from alerting.state import MemoryStore
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3 * 86_400), st.booleans()), max_size=200),
+    st.integers(0, 3 * 1440),
+    st.integers(0, 3 * 1440),
+)
+def test_range_counts_equals_counting_the_events(events: list[tuple[int, bool]], a: int, b: int) -> None:
+    store = MemoryStore()
+    for t, negative in events:
+        store.add_count("q", t, negative, 0)
+    start, end = min(a, b) * MINUTE, max(a, b) * MINUTE
+
+    def get(level: Level, bucket: int) -> Counts:
+        return store.bucket(level, "q", bucket)
+
+    got = range_counts(get, start, end)
+    inside = [(t, n) for t, n in events if start <= t < end]
+    assert got == Counts(len(inside), sum(n for _, n in inside))
+
+
+def test_range_counts_reads_hours_for_long_ranges() -> None:
+    reads: list[Level] = []
+
+    def get(level: Level, bucket: int) -> Counts:
+        reads.append(level)
+        return Counts()
+
+    range_counts(get, 30 * MINUTE, 7 * 86_400 + 30 * MINUTE)
+    assert reads.count("h") == 7 * 24 - 1 and reads.count("m") == 60
+
+
+def test_expiry_drops_only_old_buckets_of_the_partition() -> None:
+    store = MemoryStore()
+    store.add_count("q", 10, False, 0)
+    store.add_count("q", 2 * HOUR + 10, False, 0)
+    store.add_count("r", 10, False, 1)
+    removed = store.expire(0, HOUR + 1)
+    assert removed == 2  # minute + hour bucket of t=10 on partition 0
+    assert store.bucket("m", "q", 0) == Counts()
+    assert store.bucket("m", "q", 2 * HOUR) == Counts(1, 0)
+    assert store.bucket("m", "r", 0) == Counts(1, 0)

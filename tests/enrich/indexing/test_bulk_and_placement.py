@@ -1,0 +1,75 @@
+"""Bulk item classification and document placement (pure parts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from enrich.indexing.bulk import RETRY_ON_CONFLICT, to_operations, write_bulk
+from enrich.indexing.placement import relocate
+
+
+class _RecordingClient:
+    """Answers one bulk request with the given item statuses (the classification is what is tested)."""
+
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses = statuses
+        self.operations: list[dict[str, Any]] = []
+
+    def bulk(self, operations: list[dict[str, Any]], refresh: Any) -> dict[str, Any]:
+        self.operations = operations
+        items = []
+        for status in self.statuses:
+            item: dict[str, Any] = {"status": status}
+            if status >= 400:
+                item["error"] = {"type": "mapper_parsing_exception", "reason": "failed to parse [x]"}
+            items.append({"update": item})
+        return {"items": items}
+
+
+def _action(i: int) -> dict[str, Any]:
+    return {
+        "_op_type": "update",
+        "_index": "p-mentions-v2-2026.10",
+        "_id": str(i),
+        "doc": {"n": i},
+        "doc_as_upsert": True,
+    }
+
+
+def test_conflicts_and_overload_are_retried_bad_documents_rejected_with_the_reason() -> None:
+    client = _RecordingClient([200, 409, 429, 503, 400])
+    outcome = write_bulk(client, [_action(i) for i in range(5)])  # type: ignore[arg-type]
+    assert outcome.written == 1
+    assert [a["_id"] for a in outcome.retry] == ["1", "2", "3"]
+    ((action, reason),) = outcome.rejected
+    assert action["_id"] == "4" and reason == "HTTP 400 mapper_parsing_exception: failed to parse [x]"
+
+
+def test_updates_retry_on_version_conflicts_inside_elasticsearch() -> None:
+    ops = to_operations([_action(1)])
+    assert ops[0] == {
+        "update": {"_index": "p-mentions-v2-2026.10", "_id": "1", "retry_on_conflict": RETRY_ON_CONFLICT}
+    }
+    assert ops[1] == {"doc": {"n": 1}, "doc_as_upsert": True}
+
+
+def test_relocate_points_updates_at_the_existing_document() -> None:
+    actions = [
+        {"_op_type": "update", "_index": "p-mentions-v2-2026.10", "_id": "a"},
+        {"_op_type": "update", "_index": "p-tenant-mentions-v2-2026.10", "_id": "t:a"},
+        {"_op_type": "update", "_index": "p-mentions-v2-2026.10", "_id": "new"},
+    ]
+    moved = relocate(
+        "p",
+        actions,
+        {
+            ("mentions", "a"): "p-mentions-v2-2026.09",
+            ("tenant-mentions", "t:a"): "p-tenant-mentions-v2-2026.09",
+        },
+    )
+    assert moved == 2
+    assert [a["_index"] for a in actions] == [
+        "p-mentions-v2-2026.09",
+        "p-tenant-mentions-v2-2026.09",
+        "p-mentions-v2-2026.10",
+    ]
