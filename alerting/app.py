@@ -4,8 +4,9 @@ Two agents, so that every query's state lives on exactly one partition whatever 
 
 * **route** reads ``mentions.enriched`` (keyed by mention id) in ``take_events`` batches and re-keys one
   :class:`~alerting.events.MatchEvent` per matched ``(tenant, query)`` onto the internal topic
-  ``alerting.matches`` (key ``tenant:query``, Kafka timestamp = ``published_at``). Undecodable mentions
-  go to ``dlq.alerting`` with the reason.
+  ``alerting.matches`` (key ``tenant:query``), grouped per query into
+  :class:`~alerting.events.MatchBatch` records. Undecodable mentions go to ``dlq.alerting`` with the
+  reason.
 * **detect** reads ``alerting.matches`` in batches and runs :class:`~alerting.engine.AlertEngine` on each
   event, with its state in changelog-backed tables (:mod:`alerting.faust_state`); the alerts go to
   ``alerts`` (key ``tenant:rule``). A timer sends a tick to every partition of ``alerting.matches`` so
@@ -30,7 +31,7 @@ from pydantic import ValidationError
 
 from alerting.config_reader import RuleBook
 from alerting.engine import AlertEngine, EngineConfig
-from alerting.events import MatchEvent, TickEvent, match_events
+from alerting.events import MatchBatch, MatchEvent, TickEvent, batch_matches, match_events
 from alerting.faust_state import FaustStore, create_tables, partition_context
 from alerting.settings import AlertingSettings
 from ecoute.settings import Settings
@@ -127,9 +128,13 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
         async for events in stream.take_events(
             alerting.alerting_batch_size, within=alerting.alerting_batch_within_s
         ):
+            started = time.perf_counter()
             futures = []
+            routed: list[MatchEvent] = []
             for event in events:
                 msg = event.message
+                if msg.value and b'"matches":[]' in msg.value:
+                    continue  # matched no query (most mentions): nothing to count or alert on
                 try:
                     mention = EnrichedMention.model_validate_json(msg.value or b"")
                 except ValidationError as exc:
@@ -140,17 +145,21 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
                     )
                     futures.append(await dlq.send(key=msg.key, value=letter.model_dump_json().encode()))
                     continue
-                timestamp = mention.published_at.timestamp()
-                for match in match_events(mention):
-                    futures.append(
-                        await matches.send(
-                            key=match.key.encode(),
-                            value=match.model_dump_json().encode(),
-                            timestamp=timestamp,
-                        )
-                    )
+                routed.extend(match_events(mention))
+            for batch in batch_matches(routed):
+                futures.append(
+                    await matches.send(key=batch.key.encode(), value=batch.model_dump_json().encode())
+                )
             if futures:
                 await asyncio.gather(*futures)  # acknowledged before the batch is acked
+            log.debug(
+                "routed",
+                extra={
+                    "events": len(events),
+                    "sent": len(futures),
+                    "ms": round((time.perf_counter() - started) * 1e3, 1),
+                },
+            )
 
     @app.agent(matches, name="alerting-detect")
     async def detect(stream: Any) -> None:
@@ -158,24 +167,32 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
             alerting.alerting_batch_size, within=alerting.alerting_batch_within_s
         ):
             out: list[Alert] = []
-            futures = []
+            letters: list[tuple[bytes | None, DeadLetter]] = []
             wall = time.time()
+            started = time.perf_counter()
+            processed = 0
             for event in events:
                 msg = event.message
                 raw = msg.value or b""
                 try:
                     with partition_context(msg.partition):
                         if raw.startswith(b'{"kind":"tick"'):
-                            out += engine.tick(
-                                partition=msg.partition, wall=TickEvent.model_validate_json(raw).wall
-                            )
+                            tick = TickEvent.model_validate_json(raw)
+                            out += engine.tick(partition=msg.partition, wall=tick.wall)
                         else:
-                            out += engine.process(
-                                MatchEvent.model_validate_json(raw), partition=msg.partition, wall=wall
-                            )
+                            batch = MatchBatch.model_validate_json(raw)
+                            processed += len(batch.samples)
+                            for match in batch.events():
+                                out += engine.process(match, partition=msg.partition, wall=wall)
                 except ValidationError as exc:
-                    letter = _dead_letter(msg, f"not a match event: {exc}", type(exc).__name__)
-                    futures.append(await dlq.send(key=msg.key, value=letter.model_dump_json().encode()))
+                    letters.append(
+                        (msg.key, _dead_letter(msg, f"not a match event: {exc}", type(exc).__name__))
+                    )
+            # table writes are queued before the first await: a rebalance cannot interleave with them
+            writes = store.flush()
+            futures = [
+                await dlq.send(key=key, value=letter.model_dump_json().encode()) for key, letter in letters
+            ]
             for alert in out:
                 log.info(
                     "alert %s",
@@ -185,11 +202,25 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
                 futures.append(
                     await alerts_topic.send(key=alert.key.encode(), value=alert.model_dump_json().encode())
                 )
+            computed = time.perf_counter()
             if futures:
                 await asyncio.gather(*futures)
+            log.debug(
+                "detected",
+                extra={
+                    "events": len(events),
+                    "matches": processed,
+                    "alerts": len(out),
+                    "writes": writes,
+                    "ms": round((time.perf_counter() - started) * 1e3, 1),
+                    "compute_ms": round((computed - started) * 1e3, 1),
+                },
+            )
 
-    @app.timer(alerting.alerting_tick_s, on_leader=True)  # type: ignore[untyped-decorator]
+    @app.timer(alerting.alerting_tick_s)  # type: ignore[untyped-decorator]
     async def tick() -> None:
+        # every worker ticks every partition (no leader election: topic_disable_leader); a duplicate
+        # tick is harmless, the owner of the partition flushes what is due once
         value = TickEvent(wall=time.time()).model_dump_json().encode()
         for partition in range(partitions):
             await matches.send(key=None, value=value, partition=partition)

@@ -51,17 +51,24 @@ def range_counts(get: BucketGetter, start: int, end: int) -> Counts:
         raise ValueError("range bounds must be whole minutes")
     if end <= start:
         return ZERO
-    total = ZERO
+    total = negative = 0
+
+    def add(level: Level, bucket: int) -> None:
+        nonlocal total, negative
+        counts = get(level, bucket)
+        total += counts.total
+        negative += counts.negative
+
     first_hour = -(-start // HOUR) * HOUR  # first hour boundary >= start
     last_hour = (end // HOUR) * HOUR  # last hour boundary <= end
     if first_hour >= last_hour:  # no whole hour inside: minutes only
         for m in range(start, end, MINUTE):
-            total += get("m", m)
-        return total
+            add("m", m)
+        return Counts(total, negative)
     for m in range(start, first_hour, MINUTE):
-        total += get("m", m)
+        add("m", m)
     for h in range(first_hour, last_hour, HOUR):
-        total += get("h", h)
+        add("h", h)
     for m in range(last_hour, end, MINUTE):
-        total += get("m", m)
-    return total
+        add("m", m)
+    return Counts(total, negative)

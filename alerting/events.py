@@ -1,9 +1,11 @@
-"""The internal event between the alerting worker's two agents: one query match of one mention.
+"""The internal events between the alerting worker's two agents: query matches of mentions, and ticks.
 
 The router agent turns each ``mentions.enriched`` record into one :class:`MatchEvent` per
 ``(tenant, query)`` it matched and re-keys it by ``tenant:query`` (so every count, cooldown and
-seen-site of a query lives on one partition); the detector agent consumes them. The Kafka timestamp of
-the re-keyed record is the mention's ``published_at`` (event time).
+seen-site of a query lives on one partition); the detector agent consumes them. The events of one query
+in one router batch travel as a single :class:`MatchBatch` record (in arrival order): one Kafka record
+and one Faust event per query and batch instead of one per mention, which is what lets one worker keep
+up with thousands of mentions per second.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from schemas.mention import EnrichedMention
 
 EXCERPT_CHARS = 280
 TITLE_CHARS = 300
+MAX_BATCH = 200  # samples per internal record (≈ 150 KB at most)
 
 
 def query_key(tenant: str, query_id: str) -> str:
@@ -66,7 +69,7 @@ def sample_of(mention: EnrichedMention) -> AlertSample:
 
 
 class MatchEvent(Frozen):
-    """One mention matched by one tenant's query (internal topic ``<app>-matches``)."""
+    """One mention matched by one tenant's query: the engine's input."""
 
     kind: Literal["match"] = "match"
     tenant: str = Field(min_length=1, max_length=100)
@@ -80,6 +83,37 @@ class MatchEvent(Frozen):
     @property
     def negative(self) -> bool:
         return self.sample.sentiment == "negative"
+
+
+class MatchBatch(Frozen):
+    """Consecutive mentions of one tenant's query (internal topic ``alerting.matches``, key
+    ``tenant:query``); the detector processes them in order."""
+
+    kind: Literal["matches"] = "matches"
+    tenant: str = Field(min_length=1, max_length=100)
+    query_id: str = Field(min_length=1, max_length=200)
+    samples: tuple[AlertSample, ...] = Field(min_length=1, max_length=MAX_BATCH)
+
+    @property
+    def key(self) -> str:
+        return query_key(self.tenant, self.query_id)
+
+    def events(self) -> list[MatchEvent]:
+        return [MatchEvent(tenant=self.tenant, query_id=self.query_id, sample=s) for s in self.samples]
+
+
+def batch_matches(events: list[MatchEvent], max_batch: int = MAX_BATCH) -> list[MatchBatch]:
+    """Group events by query, keeping their order within each query; at most ``max_batch`` per record."""
+    grouped: dict[tuple[str, str], list[AlertSample]] = {}
+    for e in events:
+        grouped.setdefault((e.tenant, e.query_id), []).append(e.sample)
+    out = []
+    for (tenant, query_id), samples in grouped.items():
+        for i in range(0, len(samples), max_batch):
+            out.append(
+                MatchBatch(tenant=tenant, query_id=query_id, samples=tuple(samples[i : i + max_batch]))
+            )
+    return out
 
 
 class TickEvent(Frozen):

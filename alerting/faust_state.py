@@ -41,6 +41,7 @@ from alerting.buckets import HOUR, MINUTE, ZERO, Counts, Level, hour_floor, minu
 from alerting.cooldown import CooldownState
 
 _partition: ContextVar[int] = ContextVar("alerting_partition")
+MAX_CACHED = 200_000  # cached misses are dropped beyond this many cached keys
 
 
 @contextlib.contextmanager
@@ -90,23 +91,96 @@ def _parse_bucket_key(key: str) -> tuple[Level, int] | None:
     return ("m" if parts[1] == "m" else "h"), int(parts[2])
 
 
-class FaustStore:
-    """:class:`~alerting.state.AlertStore` on the tables of :func:`create_tables`.
+class _WriteBack:
+    """A read cache and write-back buffer in front of one table.
 
-    Decoded cooldown states are cached; the cache and the expiry index are derived data, dropped by
-    :meth:`reset` on every rebalance and rebuilt from the tables.
+    Reads hit the table once per key; writes are kept and written once per key by :meth:`flush` (at the
+    end of each batch, before the batch is acknowledged), each under the changelog partition that was
+    current when the value was set. A burst of 500 mentions of one query in a batch thus writes its
+    minute bucket once, not 500 times.
+    """
+
+    def __init__(self, table: PartitionedTable) -> None:
+        self.table = table
+        self.values: dict[str, Any] = {}
+        self.dirty: dict[str, int] = {}
+
+    def get(self, key: str) -> Any:
+        try:
+            return self.values[key]
+        except KeyError:
+            value = self.table.get(key)
+            self.values[key] = value
+            return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.values[key] = value
+        self.dirty[key] = _current_partition()
+
+    def delete(self, key: str) -> None:
+        self.put(key, None)
+
+    def all_keys(self) -> set[str]:
+        """Keys with a value, in the table or written since the last flush."""
+        live = {str(k) for k in self.table if k not in self.values}
+        return live | {k for k, v in self.values.items() if v is not None}
+
+    def flush(self) -> int:
+        """Write the changed keys (once each); also forgets cached misses when there are many."""
+        written = len(self.dirty)
+        for key, partition in self.dirty.items():
+            value = self.values[key]
+            with partition_context(partition):
+                if value is None:
+                    if key in self.table:
+                        del self.table[key]
+                    self.values.pop(key, None)
+                else:
+                    self.table[key] = value
+        self.dirty.clear()
+        if len(self.values) > MAX_CACHED:
+            self.values = {k: v for k, v in self.values.items() if v is not None}
+        return written
+
+    def reset(self) -> None:
+        """Forget cached values (after a rebalance); unflushed writes must have been flushed."""
+        self.values.clear()
+        self.dirty.clear()
+
+
+def _current_partition() -> int:
+    try:
+        return _partition.get()
+    except LookupError:
+        raise RuntimeError("state written outside partition_context()") from None
+
+
+class FaustStore:
+    """:class:`~alerting.state.AlertStore` on the tables of :func:`create_tables`, through write-back
+    caches (:class:`_WriteBack`). The caller must :meth:`flush` at the end of each batch, inside the
+    agent, so the changelog records are produced before the batch's offsets can be committed.
+
+    Decoded cooldown states and the expiry index are derived data, dropped by :meth:`reset` on every
+    rebalance and rebuilt from the tables.
     """
 
     def __init__(self, tables: dict[str, PartitionedTable]) -> None:
-        self.counts = tables["counts"]
-        self.cooldown_table = tables["cooldowns"]
-        self.sites = tables["sites"]
-        self.reach = tables["reach"]
-        self.scalars = tables["scalars"]
+        self.counts = _WriteBack(tables["counts"])
+        self.cooldown_table = _WriteBack(tables["cooldowns"])
+        self.sites = _WriteBack(tables["sites"])
+        self.reach = _WriteBack(tables["reach"])
+        self.scalars = _WriteBack(tables["scalars"])
+        self._all = (self.counts, self.cooldown_table, self.sites, self.reach, self.scalars)
         self._cooldown_cache: dict[str, CooldownState] = {}
         self._expiry: dict[int, list[tuple[int, str]]] = {}
 
+    def flush(self) -> int:
+        """Write what changed since the last flush; returns the number of table writes."""
+        return sum(cache.flush() for cache in self._all)
+
     def reset(self) -> None:
+        for cache in self._all:
+            cache.reset()
         self._cooldown_cache.clear()
         self._expiry.clear()
 
@@ -120,11 +194,11 @@ class FaustStore:
             key = _bucket_key(level, qkey, start)
             current = self.counts.get(key)
             if current is None:
-                self.counts[key] = [1, int(negative), partition]
+                self.counts.put(key, [1, int(negative), partition])
                 if partition in self._expiry:
                     heapq.heappush(self._expiry[partition], (start + size, key))
             else:
-                self.counts[key] = [current[0] + 1, current[1] + int(negative), partition]
+                self.counts.put(key, [current[0] + 1, current[1] + int(negative), partition])
 
     def bucket(self, level: Level, qkey: str, start: int) -> Counts:
         found = self.counts.get(_bucket_key(level, qkey, start))
@@ -134,9 +208,10 @@ class FaustStore:
         heap = self._expiry.get(partition)
         if heap is None:  # first call since start/rebalance: index what the changelog restored
             heap = []
-            for key, value in list(self.counts.items()):
+            for key in self.counts.all_keys():
+                value = self.counts.get(key)
                 parsed = _parse_bucket_key(key)
-                if parsed is None or value[2] != partition:
+                if parsed is None or value is None or value[2] != partition:
                     continue
                 level, start = parsed
                 heap.append((start + (MINUTE if level == "m" else HOUR), key))
@@ -145,8 +220,8 @@ class FaustStore:
         removed = 0
         while heap and heap[0][0] <= before:
             _, key = heapq.heappop(heap)
-            if key in self.counts:
-                del self.counts[key]
+            if self.counts.get(key) is not None:
+                self.counts.delete(key)
                 removed += 1
         return removed
 
@@ -163,39 +238,38 @@ class FaustStore:
         return state
 
     def set_cooldown(self, ckey: str, state: CooldownState) -> None:
-        self.cooldown_table[ckey] = state.model_dump(mode="json")
+        self.cooldown_table.put(ckey, state.model_dump(mode="json"))
         self._cooldown_cache[ckey] = state
 
     def delete_cooldown(self, ckey: str) -> None:
         self._cooldown_cache.pop(ckey, None)
-        if ckey in self.cooldown_table:
-            del self.cooldown_table[ckey]
+        self.cooldown_table.delete(ckey)
 
     def cooldowns(self) -> Iterator[tuple[str, CooldownState]]:
-        for ckey in list(self.cooldown_table.keys()):
+        for ckey in sorted(self.cooldown_table.all_keys()):
             state = self.cooldown(ckey)
             if state is not None:
                 yield ckey, state
 
     # --- sites, reach, scalars --------------------------------------------------------------------
     def site_seen(self, qkey: str, site: str) -> bool:
-        return f"{qkey}|{site}" in self.sites
+        return self.sites.get(f"{qkey}|{site}") is not None
 
     def add_site(self, qkey: str, site: str, t: float) -> None:
         key = f"{qkey}|{site}"
-        if key not in self.sites:
-            self.sites[key] = t
+        if self.sites.get(key) is None:
+            self.sites.put(key, t)
 
     def past_reach(self, qkey: str, author: str) -> int | None:
         value = self.reach.get(f"{qkey}|{author}")
         return int(value) if value is not None else None
 
     def set_reach(self, qkey: str, author: str, reach: int) -> None:
-        self.reach[f"{qkey}|{author}"] = reach
+        self.reach.put(f"{qkey}|{author}", reach)
 
     def scalar(self, key: str) -> float | None:
         value = self.scalars.get(key)
         return float(value) if value is not None else None
 
     def set_scalar(self, key: str, value: float) -> None:
-        self.scalars[key] = value
+        self.scalars.put(key, value)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
+from elasticsearch.serializer import OrjsonSerializer
 
 from ecoute import mentions_index
 from ecoute.mentions_index import FAMILIES, MAPPING_VERSION, Family
@@ -24,8 +25,14 @@ log = logging.getLogger(__name__)
 
 
 def es_client(settings: Settings, **kwargs: Any) -> Elasticsearch:
-    """A client for the configured cluster (retries on timeouts and 429/5xx by the transport)."""
-    options: dict[str, Any] = {"request_timeout": 30, "max_retries": 3, "retry_on_timeout": True}
+    """A client for the configured cluster (retries on timeouts and 429/5xx by the transport; orjson
+    for request and response bodies, several times faster than the standard library's json)."""
+    options: dict[str, Any] = {
+        "request_timeout": 30,
+        "max_retries": 3,
+        "retry_on_timeout": True,
+        "serializer": OrjsonSerializer(),
+    }
     options.update(kwargs)
     return Elasticsearch(settings.effective_es_url, **options)
 

@@ -45,8 +45,21 @@ def run_index_worker(settings: Settings) -> None:
     IndexSink(settings, es, query_fields=mention_query_fields).run(stop)
 
 
+def _exit_on_signals_until_faust_starts() -> None:
+    """Models load for seconds before Faust installs its own handlers: a SIGTERM or SIGINT meanwhile
+    exits cleanly (nothing has been consumed yet) instead of killing the process by the signal."""
+
+    def handler(signum: int, _frame: object) -> None:
+        log.info("signal received during start-up; exiting", extra={"signal": signal.Signals(signum).name})
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
 def run_enrich_worker(settings: Settings) -> None:
     """Run the Faust enrichment app until SIGTERM (Faust handles the signal and commits)."""
+    _exit_on_signals_until_faust_starts()
     import faust
 
     from enrich.app import create_app
@@ -132,3 +145,24 @@ def run_ingest(
         store.close()
         if server is not None:
             server.shutdown()
+
+
+def run_ner_worker(settings: Settings) -> None:
+    """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM."""
+    _exit_on_signals_until_faust_starts()
+    import faust
+
+    from enrich.ner import SpacyNer
+    from enrich.ner_app import create_ner_app
+
+    ner = SpacyNer()
+    ner.model("fr")  # load the models before joining the consumer group
+    ner.model("en")
+    worker = faust.Worker(
+        create_ner_app(settings, ner),
+        loglevel=settings.log_level,
+        quiet=True,
+        redirect_stdouts=False,
+        override_logging=False,
+    )
+    worker.execute_from_commandline()

@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 
 from alerting.config_reader import SubscriptionBook
 from alerting.webhooks.http import UrlGuard, endpoint_client, post_webhook
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 RECENT_TTL_S = 30.0
 
 DeadLetterSink = Callable[[WebhookDelivery], Awaitable[None]]
-DisableSink = Callable[[WebhookSubscription, str], Awaitable[None]]
+DisableSink = Callable[[WebhookSubscription], Awaitable[None]]
 SettledHook = Callable[[WebhookDelivery], None]
 
 
@@ -70,7 +70,7 @@ class EndpointQueue:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(dispatcher.config.max_in_flight)
         self._in_flight: set[asyncio.Task[None]] = set()
-        self.client: httpx.AsyncClient = endpoint_client(
+        self.client: aiohttp.ClientSession = endpoint_client(
             dispatcher.config.timeout_s, dispatcher.config.connect_timeout_s, dispatcher.config.max_in_flight
         )
         self._task = asyncio.create_task(self._run(), name=f"endpoint:{key}")
@@ -128,7 +128,7 @@ class EndpointQueue:
         self._task.cancel()
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=grace_s)
-        await self.client.aclose()
+        await self.client.close()
 
 
 class Dispatcher:
@@ -157,7 +157,7 @@ class Dispatcher:
         self.queues: dict[str, EndpointQueue] = {}
         self.tracked: set[str] = set()
         self._recent: dict[str, float] = {}
-        self.disabled: dict[str, str] = {}
+        self.disabled: dict[str, WebhookSubscription] = {}  # what we published after a 410
         self.stats = DispatchStats()
 
     # --- bookkeeping ------------------------------------------------------------------------------
@@ -209,8 +209,8 @@ class Dispatcher:
         settled: WebhookDelivery
         if sub is None:
             settled = kill(delivery, at=now, reason="subscription deleted")
-        elif not sub.enabled or sub.key in self.disabled:
-            reason = sub.disabled_reason or self.disabled.get(sub.key) or "disabled"
+        elif not sub.enabled or self._disabled_here(sub):
+            reason = sub.disabled_reason or self.disabled[sub.key].disabled_reason or "disabled"
             settled = kill(delivery, at=now, reason=f"subscription disabled: {reason}")
         else:
             settled = await self._post(delivery.model_copy(update={"url": sub.url}), sub, queue)
@@ -252,15 +252,26 @@ class Dispatcher:
             rng=rng,
         )
 
+    def _disabled_here(self, sub: WebhookSubscription) -> bool:
+        """Disabled by us after a 410 and not changed since (re-enabling publishes a newer version)."""
+        mine = self.disabled.get(sub.key)
+        return mine is not None and sub.updated_at <= mine.updated_at
+
     async def _settle(self, settled: WebhookDelivery, sub: WebhookSubscription | None) -> None:
         last = settled.attempts[-1] if settled.attempts else None
         if settled.state == "dead":
             if last is not None and last.outcome == "gone" and sub is not None:
                 self.stats.gone += 1
-                reason = f"endpoint answered 410 Gone at {last.at.isoformat()}"
-                if sub.key not in self.disabled:
-                    self.disabled[sub.key] = reason
-                    await self.disable(sub, reason)
+                if not self._disabled_here(sub):
+                    off = sub.model_copy(
+                        update={
+                            "enabled": False,
+                            "disabled_reason": f"endpoint answered 410 Gone at {last.at.isoformat()}",
+                            "updated_at": max(utc_now(), sub.updated_at),
+                        }
+                    )
+                    self.disabled[sub.key] = off
+                    await self.disable(off)
             await self.dead_letter(settled)  # acknowledged by Kafka before the record says "dead"
             self.stats.dead += 1
             log.warning(

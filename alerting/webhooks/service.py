@@ -135,12 +135,14 @@ class Deliverer:
             self.dlq_topic, delivery.subscription_key, delivery.model_dump_json().encode()
         )
 
-    async def _disable(self, sub: WebhookSubscription, reason: str) -> None:
-        disabled = sub.model_copy(
-            update={"enabled": False, "disabled_reason": reason[:500], "updated_at": utc_now()}
-        )
+    async def _disable(self, disabled: WebhookSubscription) -> None:
+        """Publish the disabled subscription (the API re-enables it with a newer version)."""
         await asyncio.to_thread(publish_subscriptions, self.settings, [disabled])
-        log.warning("subscription disabled: %s", reason, extra={"tenant": sub.tenant, "subscription": sub.id})
+        log.warning(
+            "subscription disabled: %s",
+            disabled.disabled_reason,
+            extra={"tenant": disabled.tenant, "subscription": disabled.id},
+        )
 
     # --- one batch of alerts ---------------------------------------------------------------------
     async def _durably(self, what: str, fn: Callable[[], Any], stop: asyncio.Event) -> Any:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
 
+from api.config import tenant_ops as ops
 from api.deps import NOT_FOUND, AdminDep, EsDep, PrincipalDep, SettingsDep, StoreDep
 from api.models.common import error_responses
 from api.models.tenants import (
@@ -32,10 +33,10 @@ ADMIN_ERRORS = error_responses(401, 404, 422, 503)
 
 
 def _tenant(store: StoreDep, tenant_id: str) -> Tenant:
-    tenant = store.read(lambda v: v.tenants.get(tenant_id))
-    if tenant is None:
-        raise HTTPException(status_code=404, detail=NOT_FOUND)
-    return tenant
+    try:
+        return ops.get_tenant(store, tenant_id)
+    except ops.NotFound as exc:
+        raise HTTPException(status_code=404, detail=NOT_FOUND) from exc
 
 
 @router.get("/me", response_model=MePublic, responses=error_responses(401, 503))
@@ -54,12 +55,10 @@ def me(principal: PrincipalDep) -> MePublic:
 )
 def create_tenant(body: TenantCreate, _: AdminDep, store: StoreDep) -> TenantPublic:
     """Create a tenant (an agency's client). Then create its keys."""
-    with store.mutation:
-        if store.read(lambda v: body.id in v.tenants):
-            raise HTTPException(status_code=409, detail=f"tenant {body.id} already exists")
-        tenant = logic.new_tenant(body, utc_now())
-        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
-    return logic.tenant_public(tenant)
+    try:
+        return logic.tenant_public(ops.create_tenant(store, body))
+    except ops.TenantExists as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
 
 
 @router.get("/tenants", response_model=list[TenantPublic], responses=error_responses(401, 404, 503))
@@ -112,13 +111,12 @@ def delete_tenant(
 )
 def create_key(tenant_id: TenantId, body: ApiKeyCreate, _: AdminDep, store: StoreDep) -> ApiKeyCreated:
     """Create a key for the tenant. The token is in this response only: it is stored hashed."""
-    with store.mutation:
-        try:
-            tenant, created = logic.add_key(_tenant(store, tenant_id), body, utc_now())
-        except logic.TooManyKeysError as exc:
-            raise HTTPException(status_code=409, detail=str(exc)) from exc
-        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
-    return created
+    try:
+        return ops.create_key(store, tenant_id, body)
+    except ops.NotFound as exc:
+        raise HTTPException(status_code=404, detail=NOT_FOUND) from exc
+    except logic.TooManyKeysError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
 
 
 @router.get("/tenants/{tenant_id}/keys", response_model=list[ApiKeyPublic], responses=ADMIN_ERRORS)
@@ -131,9 +129,8 @@ def list_keys(tenant_id: TenantId, _: AdminDep, store: StoreDep) -> list[ApiKeyP
 )
 def revoke_key(tenant_id: TenantId, key_id: KeyId, _: AdminDep, store: StoreDep) -> Response:
     """Revoke a key: requests with it get 401 from the moment this call returns."""
-    with store.mutation:
-        tenant = logic.revoke_key(_tenant(store, tenant_id), key_id, utc_now())
-        if tenant is None:
-            raise HTTPException(status_code=404, detail=NOT_FOUND)
-        store.write(CONFIG_TENANTS, [(tenant.id, tenant)])
+    try:
+        ops.revoke_key(store, tenant_id, key_id)
+    except ops.NotFound as exc:
+        raise HTTPException(status_code=404, detail=NOT_FOUND) from exc
     return Response(status_code=204)

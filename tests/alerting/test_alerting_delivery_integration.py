@@ -33,14 +33,18 @@ def crisis(n: int, prefix: str) -> list:  # type: ignore[type-arg]
     return [enriched(now - timedelta(seconds=n - i), key=f"{prefix}{i}", negative=True) for i in range(n)]
 
 
-def test_a_receiver_down_for_a_while_gets_every_alert_after_a_deliverer_restart(alert_stack: AlertStack) -> None:
+def test_a_receiver_down_for_a_while_gets_every_alert_after_a_deliverer_restart(
+    alert_stack: AlertStack,
+) -> None:
     s = alert_stack
     secret = new_secret()
     receiver = WebhookReceiver(secret).start()
     url = receiver.url
     receiver.stop()  # the endpoint is down: connections refused
     s.rules([rule("crise", {"kind": "match"}, cooldown_s=0)])
-    s.subscriptions([WebhookSubscription(tenant="acme", id="down", url=url, secret=secret, updated_at=datetime.now(UTC))])
+    s.subscriptions(
+        [WebhookSubscription(tenant="acme", id="down", url=url, secret=secret, updated_at=datetime.now(UTC))]
+    )
     s.start("alerting")
     deliverer = s.start("webhooks")
     s.produce(crisis(20, "down"))
@@ -106,10 +110,10 @@ def test_gone_retry_after_isolation_dead_letters_and_replay(alert_stack: AlertSt
             "410 deliveries dead",
         )
         config = read_all(s.settings.effective_kafka_bootstrap, s.settings.topic("config.subscriptions"))
-        latest = {m.key(): json.loads(m.value()) for m in config if m.value()}
+        latest = {m.key(): json.loads(m.value() or b"") for m in config if m.value()}
         assert latest[b"acme:gone"]["enabled"] is False and "410" in latest[b"acme:gone"]["disabled_reason"]
         dead = read_all(s.settings.effective_kafka_bootstrap, s.settings.topic("dlq.webhooks"), expected=5)
-        dead_ids = {WebhookDelivery.model_validate_json(m.value()).id for m in dead}
+        dead_ids = {WebhookDelivery.model_validate_json(m.value() or b"").id for m in dead}
         assert len(dead_ids) == 5 and all(m.key() == b"acme:gone" for m in dead)
         gone_hits = len(gone.snapshot())
         assert gone_hits <= 5  # one 410 per delivery at most; nothing more is sent to a disabled endpoint
@@ -126,3 +130,29 @@ def test_gone_retry_after_isolation_dead_letters_and_replay(alert_stack: AlertSt
     finally:
         for r in (fast, slow, busy, gone):
             r.stop()
+
+
+def test_a_timed_out_attempt_is_retried(alert_stack: AlertStack) -> None:
+    s = alert_stack
+    secret = new_secret()
+    with WebhookReceiver(secret) as receiver:
+        receiver.behave(200, delay_s=1.5)  # slower than the deliverer's 0.5 s timeout
+        s.rules([rule("crise", {"kind": "match"}, cooldown_s=0)])
+        s.subscriptions(
+            [
+                WebhookSubscription(
+                    tenant="acme", id="t", url=receiver.url, secret=secret, updated_at=datetime.now(UTC)
+                )
+            ]
+        )
+        s.start("alerting")
+        s.start("webhooks", FAST.model_copy(update={"webhook_timeout_s": 0.5}))
+        s.produce(crisis(1, "timeout"))
+        s.wait_for(lambda: len(receiver.snapshot()) >= 1, 60, "a first (timed out) attempt")
+        receiver.behave(200)
+        s.wait_for(lambda: any(d.state == "delivered" for d in deliveries(s)), 60, "delivered on retry")
+    (delivery,) = deliveries(s)
+    assert (delivery.attempts[0].error or "").startswith("timeout") and delivery.attempts[
+        0
+    ].outcome == "retry"
+    assert delivery.attempts[-1].status_code == 200

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from alerting.app import engine_config
 from alerting.config_reader import RuleBook
 from alerting.engine import AlertEngine
 from alerting.events import match_events
 from alerting.state import MemoryStore
-from alerting.app import engine_config
 from alerting.webhooks.receiver import WebhookReceiver
 from alerting.webhooks.signing import new_secret
 from schemas.alert import Alert
@@ -32,7 +32,9 @@ def scenario(end: datetime) -> list[EnrichedMention]:
         out.append(enriched(end - timedelta(hours=h), key=f"base{h}", negative=h % 8 == 0))
     for m in range(26 * 60):  # one per minute for 26 h on a busy but steady query
         t = end - timedelta(minutes=26 * 60 - m)
-        out.append(enriched(t, key=f"stable{m}", matches=[("acme", "stable")], url=f"https://stable.example/{m}"))
+        out.append(
+            enriched(t, key=f"stable{m}", matches=[("acme", "stable")], url=f"https://stable.example/{m}")
+        )
     for m in (10, 5):  # two mentions of a silent query
         out.append(enriched(end - timedelta(minutes=m), key=f"calme{m}", matches=[("acme", "calme")]))
     for i in range(60):  # the crisis: 60 mentions in 20 minutes, 70 % negative

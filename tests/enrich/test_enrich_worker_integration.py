@@ -19,7 +19,7 @@ from ecoute.settings import Settings
 from schemas.common import SourceType, utc_now
 from schemas.config import QueryDefinition
 from schemas.dead_letter import DeadLetter
-from schemas.mention import EnrichedMention, RawMention, stable_mention_id
+from schemas.mention import EnrichedMention, EntityUpdate, RawMention, stable_mention_id
 from tests.kafka_utils import committed_offsets, produce, read_all
 
 pytestmark = pytest.mark.integration
@@ -37,7 +37,7 @@ def raw(i: int, text: str) -> RawMention:
     )
 
 
-def start_worker(s: Settings) -> Child:
+def start_worker(s: Settings, kind: str = "enrich") -> Child:
     env = settings_env(
         {
             "kafka_bootstrap": s.kafka_bootstrap,
@@ -50,7 +50,7 @@ def start_worker(s: Settings) -> Child:
             "ner_scope": "matched",
         }
     )
-    return spawn("enrich", ["worker", "enrich"], env, s.home / "logs")
+    return spawn(kind, ["worker", kind], env, s.home / "logs")
 
 
 def wait_until(predicate: Callable[[], bool], child: Child, timeout_s: float = 120) -> None:
@@ -111,9 +111,24 @@ def test_worker_enriches_dead_letters_and_follows_query_changes(pipeline_setting
         (matched,) = [e for e in last if e.id == late.id]
         assert [(m.tenant, m.query_id) for m in matched.matches] == [("acme", "ferralis")]
         assert {t.term for t in matched.matches[0].terms} == {"ferralis NEAR/4 greve"}
-        assert any(
-            e.kind == "place" and e.text == "Lyon" for e in matched.entities
-        )  # NER on matched mentions
+        # the hot path extracts only the cheap entities; spaCy runs in the NER worker
+        assert all(e.kind in ("hashtag", "handle", "link", "domain") for e in matched.entities)
+        ner = start_worker(s, "ner")
+        try:
+            entities_topic = s.topic("mentions.entities")
+            wait_until(lambda: topic_end_offsets(s, entities_topic) >= 1, ner)
+            (update,) = [
+                EntityUpdate.model_validate_json(m.value() or b"")
+                for m in read_all(bootstrap, entities_topic, 1)
+            ]
+            assert update.id == late.id and update.tenants == ("acme",)
+            assert any(e.kind == "place" and e.text == "Lyon" for e in update.entities)
+            time.sleep(2)
+            assert (
+                topic_end_offsets(s, entities_topic) == 1
+            )  # unmatched mentions get no NER (scope "matched")
+        finally:
+            assert ner.stop(60) == 0
     finally:
         code = worker.stop(60)
     assert code == 0, worker.log_path.read_text()[-4000:]
