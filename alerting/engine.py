@@ -94,6 +94,9 @@ class AlertEngine:
         self.config = config or EngineConfig()
         self._recent: dict[str, deque[AlertSample]] = {}
         self._memo: dict[str, _Memo] = {}
+        # current window counts per query and window length: [end, total, negative], kept up to date
+        # as mentions are counted (derived from the store, which stays the truth)
+        self._windows: dict[str, dict[int, list[int]]] = {}
         self._last_event_wall: dict[int, float] = {}
         self.late = 0
         self.too_old = 0
@@ -102,6 +105,7 @@ class AlertEngine:
         """Forget derived caches (after a rebalance: the store may have changed under us)."""
         self._recent.clear()
         self._memo.clear()
+        self._windows.clear()
         self._last_event_wall.clear()
 
     # --- clock ------------------------------------------------------------------------------------
@@ -141,6 +145,10 @@ class AlertEngine:
 
         negative = event.negative
         self.store.add_count(qkey, t, negative, partition)
+        for length, entry in self._windows.get(qkey, {}).items():
+            if entry[0] - length <= t < entry[0]:
+                entry[1] += 1
+                entry[2] += int(negative)
         first_key = f"first|{qkey}"
         first_seen = self.store.scalar(first_key)
         if first_seen is None or t < first_seen:
@@ -225,6 +233,16 @@ class AlertEngine:
         return alerts
 
     # --- detectors --------------------------------------------------------------------------------
+    def _window(self, qkey: str, end: int, length: int) -> Counts:
+        """Counts of ``[end - length, end)``, from the cache when it holds that very window."""
+        per_query = self._windows.setdefault(qkey, {})
+        entry = per_query.get(length)
+        if entry is not None and entry[0] == end:
+            return Counts(entry[1], entry[2])
+        counts = self._counts(qkey, end - length, end)
+        per_query[length] = [end, counts.total, counts.negative]
+        return counts
+
     def _counts(self, qkey: str, start: int, end: int) -> Counts:
         def get(level: Level, bucket: int) -> Counts:
             return self.store.bucket(level, qkey, bucket)
@@ -283,7 +301,7 @@ class AlertEngine:
         qkey = event.key
         end = window_end(t)
         start = end - det.window_s
-        observed = self._counts(qkey, start, end).total
+        observed = self._window(qkey, end, det.window_s).total
         memo_key = cooldown_key(rule)
         memo = self._memo.get(memo_key)
         if memo is not None and memo.window_end == end:
@@ -325,7 +343,7 @@ class AlertEngine:
         qkey = event.key
         end = window_end(t)
         start = end - det.window_s
-        window = self._counts(qkey, start, end)
+        window = self._window(qkey, end, det.window_s)
         if window.total < det.min_count or window.negative < det.min_negative:
             return (
                 Decision(

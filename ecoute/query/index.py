@@ -2,9 +2,10 @@
 
 For every query, :func:`ecoute.query.anchors.anchors` gives clauses of literals; each clause is
 registered under one *trigger* literal (the one shared by the fewest clauses of all queries, a proxy
-for rarity). For a document, one
-Aho-Corasick pass over its haystack finds the literals present; a query is a *candidate* when all
-literals of one of its clauses are present. Only candidates, plus the queries without anchors (pure
+for rarity). For a document, one Aho-Corasick pass (pyahocorasick) over its haystack finds the trigger
+literals present; a query is a *candidate* when, for one of its clauses, the trigger occurs and the
+other literals of the clause hold too (checked directly: token in the document's token set, phrase in
+the haystack, prefix of some token). Only candidates, plus the queries without anchors (pure
 negations, field-only queries), are evaluated. Because anchors are necessary conditions, the results
 are exactly those of :func:`naive_match` (checked by a property test).
 
@@ -26,21 +27,38 @@ from ecoute.query.matcher import CompiledQuery
 Key = tuple[str, str]
 
 
+_TOKEN, _PHRASE, _PREFIX = 0, 1, 2
+_Check = tuple[int, str]
+
+
+def _check_of(literal: str) -> _Check:
+    """How to test a literal directly on a PreparedDoc (equivalent to finding it in the haystack)."""
+    if not literal.endswith(" "):
+        return (_PREFIX, literal[1:])
+    inner = literal[1:-1]
+    return (_PHRASE, literal) if " " in inner else (_TOKEN, inner)
+
+
+def _holds(d: PreparedDoc, check: _Check) -> bool:
+    kind, value = check
+    if kind == _TOKEN:
+        return value in d.norm_set
+    if kind == _PHRASE:
+        return value in d.haystack
+    return d.has_prefix(value)
+
+
 class QueryIndex:
     """A mutable set of compiled queries keyed by ``(tenant, query_id)`` (see module docstring)."""
 
     def __init__(self, queries: Iterable[CompiledQuery] = ()) -> None:
         self._queries: dict[Key, CompiledQuery] = {}
-        self._clauses: dict[Key, tuple[frozenset[int], ...]] = {}
+        self._clauses: dict[Key, tuple[frozenset[str], ...]] = {}
         self._always: dict[Key, CompiledQuery] = {}
-        self._literal_ids: dict[str, int] = {}
-        self._literal_refs: dict[int, int] = {}
-        self._literal_texts: dict[int, str] = {}
-        self._next_literal = 0
-        self._triggers: dict[int, list[tuple[Key, frozenset[int]]]] = {}
-        self._automaton = ahocorasick.Automaton()
-        self._automaton_dirty = False
-        self._triggers_dirty = False
+        self._literal_refs: dict[str, int] = {}
+        self._triggers: dict[str, list[tuple[Key, tuple[_Check, ...]]]] = {}
+        self._automaton: ahocorasick.Automaton | None = None
+        self._dirty = False
         for query in queries:
             self.add(query)
 
@@ -67,8 +85,12 @@ class QueryIndex:
         if clauses is None:
             self._always[key] = query
             return
-        self._clauses[key] = tuple(frozenset(self._ref_literal(lit) for lit in clause) for clause in clauses)
-        self._triggers_dirty = True
+        refs = self._literal_refs
+        for clause in clauses:
+            for literal in clause:
+                refs[literal] = refs.get(literal, 0) + 1
+        self._clauses[key] = clauses
+        self._dirty = True
 
     def remove(self, tenant: str, query_id: str) -> bool:
         """Remove the query ``(tenant, query_id)``; return False if it was not there."""
@@ -77,69 +99,55 @@ class QueryIndex:
             return False
         if self._always.pop(key, None) is not None:
             return True
+        refs = self._literal_refs
         for clause in self._clauses.pop(key):
-            for lit_id in clause:
-                self._unref_literal(lit_id)
-        self._triggers_dirty = True
+            for literal in clause:
+                refs[literal] -= 1
+                if refs[literal] == 0:
+                    del refs[literal]
+        self._dirty = True
         return True
 
-    def _ref_literal(self, literal: str) -> int:
-        lit_id = self._literal_ids.get(literal)
-        if lit_id is None:
-            lit_id = self._next_literal
-            self._next_literal += 1
-            self._literal_ids[literal] = lit_id
-            self._literal_texts[lit_id] = literal
-            self._literal_refs[lit_id] = 0
-            self._automaton.add_word(literal, lit_id)
-            self._automaton_dirty = True
-        self._literal_refs[lit_id] += 1
-        return lit_id
-
-    def _unref_literal(self, lit_id: int) -> None:
-        self._literal_refs[lit_id] -= 1
-        if self._literal_refs[lit_id] == 0:
-            del self._literal_refs[lit_id]
-            literal = self._literal_texts.pop(lit_id)
-            del self._literal_ids[literal]
-            self._automaton.remove_word(literal)
-            self._automaton_dirty = True
-
     def _refresh(self) -> None:
-        """Rebuild the automaton and the trigger table after changes.
+        """Rebuild the trigger table and the automaton after changes.
 
         Each clause is registered under its least shared literal (fewest clauses referencing it, then
-        longest), so a common word does not wake up every query that mentions it.
+        longest), so a common word does not wake up every query that mentions it. Only trigger literals
+        go into the automaton; the other literals of a clause are checked directly on the document.
         """
-        if self._automaton_dirty:
-            if self._literal_ids:
-                self._automaton.make_automaton()
-            self._automaton_dirty = False
-        if self._triggers_dirty:
-            refs = self._literal_refs
-            texts = self._literal_texts
-            triggers: dict[int, list[tuple[Key, frozenset[int]]]] = {}
-            for key, clauses in self._clauses.items():
-                for clause in clauses:
-                    trigger = min(clause, key=lambda lit: (refs[lit], -len(texts[lit]), texts[lit]))
-                    triggers.setdefault(trigger, []).append((key, clause - {trigger}))
-            self._triggers = triggers
-            self._triggers_dirty = False
+        refs = self._literal_refs
+        triggers: dict[str, list[tuple[Key, tuple[_Check, ...]]]] = {}
+        for key, clauses in self._clauses.items():
+            for clause in clauses:
+                trigger = min(clause, key=lambda lit: (refs[lit], -len(lit), lit))
+                others = tuple(_check_of(lit) for lit in sorted(clause) if lit != trigger)
+                triggers.setdefault(trigger, []).append((key, others))
+        automaton = None
+        if triggers:
+            automaton = ahocorasick.Automaton()
+            for trigger in triggers:
+                automaton.add_word(trigger, trigger)
+            automaton.make_automaton()
+        self._triggers = triggers
+        self._automaton = automaton
+        self._dirty = False
 
     def candidates(self, d: PreparedDoc) -> set[Key]:
         """Keys of the anchored queries whose anchors occur in ``d`` (excludes always-evaluated ones)."""
-        if not self._literal_ids:
-            return set()
-        self._refresh()
-        found = {lit_id for _, lit_id in self._automaton.iter(d.haystack)}
+        if self._dirty:
+            self._refresh()
         out: set[Key] = set()
+        if self._automaton is None:
+            return out
         triggers = self._triggers
-        for lit_id in found:
-            registered = triggers.get(lit_id)
-            if registered is None:
-                continue
-            for key, others in registered:
-                if others <= found:
+        for trigger in {found for _, found in self._automaton.iter(d.haystack)}:
+            for key, others in triggers[trigger]:
+                if key in out:
+                    continue
+                for check in others:
+                    if not _holds(d, check):
+                        break
+                else:
                     out.add(key)
         return out
 

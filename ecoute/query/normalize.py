@@ -42,6 +42,7 @@ MAX_TOKEN_CHARS: Final = 100
 
 _APOSTROPHES: Final = "’‘ʼ′＇"
 _HASH: Final = frozenset("#＃")
+_SIGILS: Final = frozenset("#@＃＠")
 _MODIFIER_APOSTROPHE: Final = "\u02bc"  # ʼ is a letter (Lm) in Unicode but an apostrophe in practice
 
 
@@ -86,16 +87,10 @@ _FOLD_TABLE: Final[dict[int, str | None]] = {**_DROP_MARKS, **_LETTER_FOLDS}
 _APOSTROPHE_TABLE: Final = {ord(c): "'" for c in _APOSTROPHES}
 
 
-def _patterns(marks: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(plain run pattern, run pattern with an optional leading sigil in group 1) for a mark class."""
-    run = rf"[\w{marks}]+"
-    return re.compile(run), re.compile(rf"(?:(?<![\w{marks}#@＃＠])([#@＃＠]))?({run})")
-
-
-# Two equivalent pattern sets: the BMP-only one is much faster and is used unless the text contains an
+# Two equivalent run patterns: the BMP-only one is much faster and is used unless the text contains an
 # astral combining mark (rare; emoji are astral but not marks).
-_FAST_RUNS, _FAST_SIGIL = _patterns(_BMP_MARKS)
-_FULL_RUNS, _FULL_SIGIL = _patterns(_BMP_MARKS + _ASTRAL_MARKS)
+_FAST_RUNS: Final = re.compile(rf"[\w{_BMP_MARKS}]+")
+_FULL_RUNS: Final = re.compile(rf"[\w{_BMP_MARKS}{_ASTRAL_MARKS}]+")
 _ASTRAL_RE: Final = re.compile("[\U00010000-\U0010ffff]")
 _ASCII_RUN_RE: Final = re.compile(r"[a-z0-9]+")
 
@@ -203,6 +198,24 @@ def _tag_norms(run: str) -> tuple[str, ...]:
     return _remember(_tag_cache, run, value)
 
 
+def _sigil_kind(text: str, start: int) -> TokenKind | None:
+    """Kind of the run starting at ``start`` if it is a hashtag/handle body, else None.
+
+    The run must directly follow ``#``/``@`` that is itself at the start of the text or after a character
+    that is neither a run character (letter, digit, underscore, mark) nor a sigil.
+    """
+    if start == 0:
+        return None
+    sigil = text[start - 1]
+    if sigil not in _SIGILS:
+        return None
+    if start >= 2:
+        before = text[start - 2]
+        if before in _SIGILS or before.isalnum() or before == "_" or unicodedata.category(before)[0] == "M":
+            return None
+    return "hashtag" if sigil in _HASH else "handle"
+
+
 def analyze(text: str) -> tuple[list[str], list[str], list[str]]:
     """Return (norms of all tokens in order, hashtag norms, handle norms) of ``text``.
 
@@ -217,12 +230,12 @@ def analyze(text: str) -> tuple[list[str], list[str], list[str]]:
             return norms, [], []
     elif _MODIFIER_APOSTROPHE in text:
         text = text.replace(_MODIFIER_APOSTROPHE, "'")
-    full = _needs_full(text)
+    runs = _FULL_RUNS if _needs_full(text) else _FAST_RUNS
     norms = []
     append = norms.append
     extend = norms.extend
     if not _has_sigil(text):
-        for run in (_FULL_RUNS if full else _FAST_RUNS).findall(text):
+        for run in runs.findall(text):
             if run.isascii() and "_" not in run and len(run) <= MAX_TOKEN_CHARS:
                 append(run.lower())
             else:
@@ -230,11 +243,13 @@ def analyze(text: str) -> tuple[list[str], list[str], list[str]]:
         return norms, [], []
     tags: list[str] = []
     handles: list[str] = []
-    for sigil, run in (_FULL_SIGIL if full else _FAST_SIGIL).findall(text):
-        if sigil:
+    for m in runs.finditer(text):
+        run = m.group()
+        kind = _sigil_kind(text, m.start())
+        if kind is not None:
             found = _tag_norms(run)
             extend(found)
-            (tags if sigil in _HASH else handles).extend(found)
+            (tags if kind == "hashtag" else handles).extend(found)
         elif run.isascii() and "_" not in run and len(run) <= MAX_TOKEN_CHARS:
             append(run.lower())
         else:
@@ -252,14 +267,14 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     position = 0
-    pattern = _FULL_SIGIL if _needs_full(text) else _FAST_SIGIL
-    for m in pattern.finditer(text):
-        sigil = m.group(1)
-        run = m.group(2)
-        if sigil is not None:
-            kind: TokenKind = "hashtag" if sigil in _HASH else "handle"
-            start = m.start(1)
-            end = m.end(2)
+    has_sigil = _has_sigil(text)
+    for m in (_FULL_RUNS if _needs_full(text) else _FAST_RUNS).finditer(text):
+        run = m.group()
+        run_start = m.start()
+        kind = _sigil_kind(text, run_start) if has_sigil else None
+        if kind is not None:
+            start = run_start - 1
+            end = m.end()
             surface = text[start:end]
             if run.isascii():
                 pairs: tuple[tuple[str, str], ...] = ((run.lower(), run),) if _has_alnum(run) else ()
@@ -273,8 +288,22 @@ def tokenize(text: str) -> list[Token]:
                 )
                 position += 1
             continue
-        offset = m.start(2)
-        for sub in run.split("_") if "_" in run else (run,):
+        if "_" not in run and run.isascii():
+            append(
+                Token(
+                    run.lower()[:MAX_TOKEN_CHARS],
+                    run[:MAX_TOKEN_CHARS],
+                    run,
+                    position,
+                    "word",
+                    run_start,
+                    m.end(),
+                )
+            )
+            position += 1
+            continue
+        offset = run_start
+        for sub in run.split("_"):
             if sub:
                 end = offset + len(sub)
                 if sub.isascii():

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alerting.buckets import window_end
 from alerting.engine import AlertEngine, EngineConfig
 from alerting.events import MatchEvent
 from alerting.state import MemoryStore
@@ -182,3 +186,19 @@ def test_a_bursty_stream_replayed_fast_gives_the_alerts_it_gave_live() -> None:
     assert key(live) == key(fast)
     assert {a.rule_id for a in live} == {"crise", "pic", "neg"}
     assert len(live) < 20  # three bursts, ~200 mentions: a few alerts each
+
+
+@given(st.lists(st.tuples(st.integers(0, 1800), st.booleans()), min_size=1, max_size=120))
+@settings(max_examples=60, deadline=None)
+def test_cached_window_counts_match_the_buckets(offsets: list[tuple[int, bool]]) -> None:
+    spike = rule("pic", {"kind": "spike", "window_s": 600, "baseline_s": 3600})
+    surge = rule("neg", {"kind": "negative_surge", "window_s": 1800, "baseline_s": 3600})
+    engine = AlertEngine(MemoryStore(), book(spike, surge), EngineConfig(max_lateness_s=10 * 3600))
+    for offset, negative in offsets:  # arrival order is random: late and early mentions mix
+        e = event(T0 + timedelta(seconds=offset), negative=negative)
+        engine.process(e, partition=0, wall=T0.timestamp())
+        for length in (600, 1800):
+            end = window_end((T0 + timedelta(seconds=offset)).timestamp())
+            assert engine._window("acme:bonval", end, length) == engine._counts(
+                "acme:bonval", end - length, end
+            )

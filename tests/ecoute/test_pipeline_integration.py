@@ -32,11 +32,19 @@ ADMIN_KEY = "pipeline-admin-key-0123456789"
 
 
 def worker_env(s: Settings) -> dict[str, str]:
-    return settings_env({
-        "kafka_bootstrap": s.kafka_bootstrap, "es_url": s.es_url, "home": s.home, "topic_prefix": s.topic_prefix,
-        "index_prefix": s.index_prefix, "consumer_group_prefix": s.consumer_group_prefix,
-        "topic_partitions": s.topic_partitions, "enrich_batch_within_s": 0.2, "index_batch_within_s": 0.2,
-    })
+    return settings_env(
+        {
+            "kafka_bootstrap": s.kafka_bootstrap,
+            "es_url": s.es_url,
+            "home": s.home,
+            "topic_prefix": s.topic_prefix,
+            "index_prefix": s.index_prefix,
+            "consumer_group_prefix": s.consumer_group_prefix,
+            "topic_partitions": s.topic_partitions,
+            "enrich_batch_within_s": 0.2,
+            "index_batch_within_s": 0.2,
+        }
+    )
 
 
 @pytest.fixture
@@ -44,15 +52,21 @@ def workers(pipeline_settings: Settings, es_client: Elasticsearch) -> Iterator[l
     s = pipeline_settings
     ensure_topics(s)
     ensure_mention_templates(es_client, s.index_prefix)
-    publish_queries(s, [QueryDefinition(tenant="acme", id="bonval", query="Bonval OR #BoycottBonval",
-                                        updated_at=utc_now())])
+    publish_queries(
+        s,
+        [QueryDefinition(tenant="acme", id="bonval", query="Bonval OR #BoycottBonval", updated_at=utc_now())],
+    )
     env = worker_env(s)
-    children = [spawn("enrich", ["worker", "enrich"], env, s.home / "logs"),
-                spawn("index", ["worker", "index"], env, s.home / "logs")]
+    children = [
+        spawn("enrich", ["worker", "enrich"], env, s.home / "logs"),
+        spawn("index", ["worker", "index"], env, s.home / "logs"),
+    ]
     yield children
     stop_all(children)
     for child in children:
-        assert child.proc.returncode == 0, f"{child.name} did not stop cleanly: {child.log_path.read_text()[-3000:]}"
+        assert child.proc.returncode == 0, (
+            f"{child.name} did not stop cleanly: {child.log_path.read_text()[-3000:]}"
+        )
 
 
 def wait_for(predicate, timeout_s: float, children: list[Child]) -> None:  # type: ignore[no-untyped-def]
@@ -72,13 +86,18 @@ def count(es: Elasticsearch, index: str) -> int:
 
 
 def test_feed_to_api_without_duplicates_and_bad_feeds_only_warn(
-    pipeline_settings: Settings, es_client: Elasticsearch, workers: list[Child], caplog: pytest.LogCaptureFixture
+    pipeline_settings: Settings,
+    es_client: Elasticsearch,
+    workers: list[Child],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     s = pipeline_settings
     items = [i for i in load_demo_items() if i.feed in ("conso-hebdo", "techpulse")]
     with serve_demo_feeds(items=items) as server:
         urls = server.feed_urls(include_faulty=True)
-        sources = tuple(FeedSourceConfig(id=slug, url=urls[slug]) for slug in ("conso-hebdo", "techpulse", "malformed"))
+        sources = tuple(
+            FeedSourceConfig(id=slug, url=urls[slug]) for slug in ("conso-hebdo", "techpulse", "malformed")
+        )
         sources += (FeedSourceConfig(id="nowhere", url="http://127.0.0.1:9/feed.xml"),)
         with caplog.at_level(logging.WARNING):
             first = asyncio.run(FeedIngestor(s, sources).run_once())
@@ -116,7 +135,9 @@ def test_feed_to_api_without_duplicates_and_bad_feeds_only_warn(
         found = api.get("/v1/mentions", params={"text": "listeria"}, headers=auth).json()
         assert found["total"] >= 1
         assert listeria.title in {m["title"] for m in found["items"]}
-        boolean = api.get("/v1/mentions", params={"q": "bonval AND listeria", "size": 50}, headers=auth).json()
+        boolean = api.get(
+            "/v1/mentions", params={"q": "bonval AND listeria", "size": 50}, headers=auth
+        ).json()
         assert {m["id"] for m in boolean["items"]} <= {m["id"] for m in found["items"]}
         page = api.get("/v1/mentions", params={"size": 3}, headers=auth).json()
         assert len(page["items"]) == 3 and page["total"] == tenant_docs

@@ -24,7 +24,7 @@ def test_checked_in_file_is_what_the_builder_makes() -> None:
 def test_objects_the_issue_asks_for_and_references_resolve() -> None:
     objects = saved_objects()
     by_id = {o["id"]: o for o in objects}
-    titles = {o["type"]: set() for o in objects}
+    titles: dict[str, set[str]] = {o["type"]: set() for o in objects}
     for o in objects:
         titles[o["type"]].add(o["attributes"].get("title"))
     assert {"ecoute-mentions", "ecoute-tenant-mentions"} == titles["index-pattern"]

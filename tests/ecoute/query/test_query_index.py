@@ -24,7 +24,7 @@ def q(query_id: str, text: str, tenant: str = "acme") -> CompiledQuery:
 
 
 def ids(index: QueryIndex, text: str, **meta: str) -> list[tuple[str, str]]:
-    return [(r.tenant, r.query_id) for r in index.match(MatchableDoc(text=text, **meta))]  # type: ignore[arg-type]
+    return [(r.tenant, r.query_id) for r in index.match(MatchableDoc(text=text, **meta))]
 
 
 def test_add_replace_remove() -> None:

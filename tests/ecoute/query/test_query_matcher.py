@@ -19,12 +19,12 @@ from ecoute.query import (
 
 
 def matches(query: str, text: str, title: str | None = None, **meta: str | None) -> bool:
-    doc = MatchableDoc(text=text, title=title, **meta)  # type: ignore[arg-type]
+    doc = MatchableDoc(text=text, title=title, **meta)
     return compile_query("q", "t", parse(query)).match(doc) is not None
 
 
 def hits(query: str, text: str, title: str | None = None, **meta: str | None) -> list[Hit]:
-    doc = MatchableDoc(text=text, title=title, **meta)  # type: ignore[arg-type]
+    doc = MatchableDoc(text=text, title=title, **meta)
     explanation = compile_query("q", "t", parse(query)).match(doc)
     assert explanation is not None
     return list(explanation.hits)
