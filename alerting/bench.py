@@ -29,12 +29,12 @@ from confluent_kafka.admin import AdminClient
 from alerting.alert_index import ensure_alerts_index
 from alerting.config_publish import publish_rules, publish_subscriptions
 from alerting.kpis import percentile
-from alerting.processes import spawn_alerting, stage_env
+from alerting.processes import stage_env
 from alerting.settings import AlertingSettings
 from alerting.webhooks.outbox import ensure_deliveries_index
 from alerting.webhooks.receiver import Received, WebhookReceiver
 from alerting.webhooks.signing import new_secret
-from ecoute.children import stop_all
+from ecoute.children import spawn, stop_all
 from ecoute.es import es_client
 from ecoute.kafka import ensure_topics, producer_config
 from ecoute.settings import Settings
@@ -176,8 +176,8 @@ def run_alert_bench(
         env = stage_env(settings, alerting)
         log_dir = settings.state_dir / "bench-logs" / token
         children = [
-            spawn_alerting("alerting", ["worker", "alerting"], env, log_dir),
-            spawn_alerting("webhooks", ["worker", "webhooks"], env, log_dir),
+            spawn("alerting", ["worker", "alerting"], env, log_dir),
+            spawn("webhooks", ["worker", "webhooks"], env, log_dir),
         ]
         producer = Producer(producer_config(settings, **{"linger.ms": 5}))
         topic = settings.topic("mentions.enriched")

@@ -26,11 +26,11 @@ from rich.console import Console
 from rich.table import Table
 
 from alerting.config_publish import publish_rules, publish_subscriptions
-from alerting.processes import spawn_alerting, stage_env
+from alerting.processes import stage_env
 from alerting.settings import AlertingSettings
 from alerting.webhooks.receiver import Received, WebhookReceiver
 from alerting.webhooks.signing import new_secret
-from ecoute.children import Child, stop_all
+from ecoute.children import Child, spawn, stop_all
 from ecoute.settings import Settings
 from schemas.alert import Alert
 from schemas.common import utc_now
@@ -120,8 +120,8 @@ class DemoAlerts:
             )
             env = stage_env(settings, alerting)
             children = [
-                spawn_alerting("alerting", ["worker", "alerting"], env, log_dir),
-                spawn_alerting("webhooks", ["worker", "webhooks"], env, log_dir),
+                spawn("alerting", ["worker", "alerting"], env, log_dir),
+                spawn("webhooks", ["worker", "webhooks"], env, log_dir),
             ]
         except BaseException:
             receiver.stop()

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecoute.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -26,6 +28,29 @@ def settings_env(values: Mapping[str, object]) -> dict[str, str]:
         text = ("1" if value else "0") if isinstance(value, bool) else str(value)
         env[f"ECOUTE_{key.upper()}"] = text
     return env
+
+
+def stage_env(settings: Settings, **overrides: object) -> dict[str, str]:
+    """Environment for a child stage process reproducing ``settings`` (servers pinned, so children
+    never start or stop servers themselves), plus ``overrides`` (other settings fields)."""
+    values: dict[str, object] = {
+        "kafka_bootstrap": settings.effective_kafka_bootstrap,
+        "es_url": settings.effective_es_url,
+        "home": settings.home,
+        "topic_prefix": settings.topic_prefix,
+        "index_prefix": settings.index_prefix,
+        "consumer_group_prefix": settings.consumer_group_prefix,
+        "topic_partitions": settings.topic_partitions,
+        "allow_private_urls": settings.allow_private_urls,
+        "log_level": settings.log_level,
+        "ner_scope": settings.ner_scope,
+        "enrich_batch_size": settings.enrich_batch_size,
+        "enrich_batch_within_s": settings.enrich_batch_within_s,
+        "index_batch_size": settings.index_batch_size,
+        "index_batch_within_s": settings.index_batch_within_s,
+    }
+    values.update(overrides)
+    return settings_env(values)
 
 
 @dataclass

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ecoute import cli_bench, cli_enrich, cli_ingest
+from ecoute import cli_alerting, cli_bench, cli_enrich, cli_ingest
 from ecoute.logs import configure_logging
 from ecoute.settings import get_settings
 
@@ -25,6 +25,12 @@ app.registered_commands += cli_enrich.app.registered_commands
 app.add_typer(cli_enrich.query_app, name="query")
 app.add_typer(cli_bench.app, name="bench")
 app.command("ingest")(cli_ingest.ingest_cmd)
+worker_app.command("alerting")(cli_alerting.worker_alerting)
+worker_app.command("webhooks")(cli_alerting.worker_webhooks)
+app.command("receiver")(cli_alerting.receiver_cmd)
+app.add_typer(cli_alerting.webhooks_app, name="webhooks")
+app.add_typer(cli_alerting.alerts_app, name="alerts")
+cli_bench.app.command("alerts")(cli_alerting.bench_alerts_cmd)
 app.add_typer(cli_ingest.app, name="sources")
 console = Console()
 

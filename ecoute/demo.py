@@ -19,7 +19,7 @@ from confluent_kafka import Consumer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
-from ecoute.children import Child, settings_env, spawn, stop_all
+from ecoute.children import Child, spawn, stage_env, stop_all
 from ecoute.settings import Settings
 from ingest.runner import PollReport
 
@@ -30,7 +30,7 @@ def _free_port(preferred: int) -> int:
     with socket.socket() as s:
         try:
             s.bind(("127.0.0.1", preferred))
-            return preferred
+            return int(s.getsockname()[1])
         except OSError:
             s.bind(("127.0.0.1", 0))
             return int(s.getsockname()[1])
@@ -85,6 +85,7 @@ def _wait_indexed(
 
 def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Console) -> int:
     """Run the demo; returns the process exit code (0 when every mention got indexed)."""
+    from alerting.demo import DemoAlerts
     from deploy.demo import demo_queries, serve_demo_feeds
     from deploy.stack.errors import StackError
     from deploy.stack.local import stack_down, stack_up
@@ -108,22 +109,10 @@ def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Conso
         console.print(f"{s.name}: {s.address} ({'started now' if s.started_now else 'already running'})")
     settings = settings.model_copy(update={"allow_private_urls": True})
     api_port = _free_port(settings.api_port)
-    env = settings_env(
-        {
-            "kafka_bootstrap": settings.effective_kafka_bootstrap,
-            "es_url": settings.effective_es_url,
-            "home": settings.home,
-            "topic_prefix": settings.topic_prefix,
-            "index_prefix": settings.index_prefix,
-            "consumer_group_prefix": settings.consumer_group_prefix,
-            "log_level": settings.log_level,
-            "allow_private_urls": True,
-            "api_port": api_port,
-            "api_host": settings.api_host,
-        }
-    )
+    env = stage_env(settings, api_port=api_port, api_host=settings.api_host)
     log_dir = settings.state_dir / "demo-logs"
     children: list[Child] = []
+    alerts: DemoAlerts | None = None
     es = es_client(settings)
     try:
         ensure_topics(settings)
@@ -140,10 +129,14 @@ def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Conso
             st: topic_end_offsets(settings, settings.topic(f"dlq.{st}"))
             for st in ("ingest", "enrich", "index")
         }
+        alerts = DemoAlerts.start(settings, log_dir)
+        console.print(f"{len(alerts.rules)} alert rules published; webhooks go to {alerts.receiver.url}")
         children = [
             spawn("enrich", ["worker", "enrich"], env, log_dir),
+            spawn("ner", ["worker", "ner"], env, log_dir),
             spawn("index", ["worker", "index"], env, log_dir),
             spawn("api", ["api"], env, log_dir),
+            *alerts.children,
         ]
         with serve_demo_feeds() as server:
             urls = server.feed_urls(include_faulty=True)
@@ -176,16 +169,23 @@ def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Conso
             api_port,
             log_dir,
         )
+        with console.status("waiting for the spike and crisis alerts…"):
+            alerted = alerts.wait(timeout_s=120)
+        alerts.print_report(console)
+        if not alerted:
+            console.print("[red]the spike and crisis alerts did not arrive in time[/red]")
         if not once and found == len(ids):
             console.print("\n[bold]Running.[/bold] Press Ctrl-C to stop every process the demo started.")
             while all(c.alive() for c in children):
                 time.sleep(1.0)
-        return 0 if found == len(ids) else 1
+        return 0 if found == len(ids) and alerted else 1
     except KeyboardInterrupt:
         console.print("\nstopping…")
         return 0
     finally:
         stop_all(children)
+        if alerts is not None:
+            alerts.receiver.stop()
         es.close()
         if started_stack:
             stack_down(settings)

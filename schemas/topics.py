@@ -56,6 +56,13 @@ MENTIONS_ENTITIES = TopicSpec(
     EntityUpdate,
     "people, organisations and places found by the NER worker (off the hot path)",
 )
+ALERTING_MATCHES = TopicSpec(
+    "alerting.matches",
+    "tenant:query id",
+    None,
+    "query matches re-keyed by the alerting worker (Faust internal repartition topic)",
+    retention_ms=2 * DAY_MS,
+)
 ALERTS = TopicSpec("alerts", "tenant:rule", Alert, "fired or grouped alerts", retention_ms=30 * DAY_MS)
 INGEST_CURSORS = TopicSpec(
     "ingest.cursors",
@@ -135,6 +142,7 @@ REGISTRY: tuple[TopicSpec, ...] = (
     MENTIONS_RAW,
     MENTIONS_ENRICHED,
     MENTIONS_ENTITIES,
+    ALERTING_MATCHES,
     ALERTS,
     INGEST_CURSORS,
     CONFIG_QUERIES,

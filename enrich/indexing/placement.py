@@ -6,11 +6,15 @@ two months' indices and be counted twice. Before each bulk write the sink asks E
 batch's ids already are (one ``ids`` search per family, ``_source`` off) and sends the updates there.
 Only indices of the current mapping version are reused: a document still in an older version's index
 is written to the new version's month (``ecoute es migrate`` then keeps the newer copy).
+
+A search only sees documents after a refresh (every second), so the sink also remembers where it
+recently wrote each id (:class:`RecentPlacements`, bounded), and within one batch every action for the
+same id goes to the same index (the first one's).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -58,14 +62,41 @@ def existing_locations(
 
 
 def relocate(prefix: str, actions: list[Action], locations: dict[tuple[Family, str], str]) -> int:
-    """Point each action at the index its document already lives in (in place). Returns how many moved."""
+    """Point each action at the index its document already lives in, else at the index of the batch's
+    first action for the same id (in place). Returns how many actions moved."""
     moved = 0
+    chosen = dict(locations)
     for action in actions:
         family = family_of(prefix, action["_index"])
         if family is None:
             continue
-        where = locations.get((family, action["_id"]))
-        if where is not None and where != action["_index"]:
+        where = chosen.setdefault((family, action["_id"]), action["_index"])
+        if where != action["_index"]:
             action["_index"] = where
             moved += 1
     return moved
+
+
+class RecentPlacements:
+    """Where this sink wrote each id lately (LRU, ``capacity`` entries): covers the refresh interval
+    during which a search cannot see a document yet."""
+
+    def __init__(self, capacity: int = 200_000) -> None:
+        self.capacity = capacity
+        self._where: OrderedDict[tuple[Family, str], str] = OrderedDict()
+
+    def remember(self, prefix: str, actions: list[Action]) -> None:
+        for action in actions:
+            family = family_of(prefix, action["_index"])
+            if family is not None:
+                key = (family, action["_id"])
+                self._where[key] = action["_index"]
+                self._where.move_to_end(key)
+        while len(self._where) > self.capacity:
+            self._where.popitem(last=False)
+
+    def lookup(self, keys: list[tuple[Family, str]]) -> dict[tuple[Family, str], str]:
+        return {k: self._where[k] for k in keys if k in self._where}
+
+    def __len__(self) -> int:
+        return len(self._where)

@@ -31,7 +31,7 @@ from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
 from enrich.indexing.bulk import Action, write_bulk
 from enrich.indexing.documents import mention_actions
-from enrich.indexing.placement import existing_locations, relocate
+from enrich.indexing.placement import RecentPlacements, existing_locations, family_of, relocate
 from schemas.common import utc_now
 from schemas.mention import EnrichedMention
 from schemas.topics import MENTIONS_ENRICHED
@@ -71,6 +71,7 @@ class IndexSink:
         self.dead_letters = dead_letters or DeadLetterProducer(settings, "index")
         self.refresh = refresh
         self.stats = SinkStats()
+        self.recent = RecentPlacements()
 
     # --- pure-ish steps -------------------------------------------------------------------------
     def _decode(self, msg: Message) -> EnrichedMention | None:
@@ -116,8 +117,7 @@ class IndexSink:
             while todo:
                 try:
                     if not located:
-                        prefix = self.settings.index_prefix
-                        relocate(prefix, todo, existing_locations(self.es, prefix, todo))
+                        self._place(todo)
                         located = True
                     outcome = write_bulk(self.es, todo, refresh=self.refresh)
                 except (TransportError, ApiError) as exc:
@@ -159,6 +159,15 @@ class IndexSink:
         finally:
             if paused:
                 self.consumer.resume(self.consumer.assignment())
+
+    def _place(self, actions: list[Action]) -> None:
+        """Send every action to the index already holding its document (see ``placement``)."""
+        prefix = self.settings.index_prefix
+        keys = [(f, a["_id"]) for a in actions if (f := family_of(prefix, a["_index"])) is not None]
+        locations = self.recent.lookup(keys)
+        locations.update(existing_locations(self.es, prefix, actions))
+        relocate(prefix, actions, locations)
+        self.recent.remember(prefix, actions)
 
     def _commit(self, messages: list[Message]) -> None:
         last: dict[tuple[str, int], int] = {}

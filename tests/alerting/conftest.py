@@ -13,10 +13,10 @@ from elasticsearch import Elasticsearch
 
 from alerting.alert_index import ensure_alerts_index
 from alerting.config_publish import publish_rules, publish_subscriptions
-from alerting.processes import spawn_alerting, stage_env
+from alerting.processes import stage_env
 from alerting.settings import AlertingSettings
 from alerting.webhooks.outbox import ensure_deliveries_index
-from ecoute.children import Child, stop_all
+from ecoute.children import Child, spawn, stop_all
 from ecoute.kafka import ensure_topics, producer_config
 from ecoute.settings import Settings
 from schemas.mention import EnrichedMention
@@ -46,7 +46,7 @@ class AlertStack:
         """Start ``alerting`` (the Faust worker) or ``webhooks`` (the deliverer)."""
         env = stage_env(self.settings, alerting or self.alerting)
         n = sum(1 for name in self.children if name.startswith(stage))
-        child = spawn_alerting(f"{stage}-{n}", ["worker", stage], env, self.settings.home / "logs")
+        child = spawn(f"{stage}-{n}", ["worker", stage], env, self.settings.home / "logs")
         self.children[f"{stage}-{n}"] = child
         return child
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from enrich.indexing.bulk import RETRY_ON_CONFLICT, to_operations, write_bulk
-from enrich.indexing.placement import relocate
+from enrich.indexing.placement import RecentPlacements, relocate
 
 
 class _RecordingClient:
@@ -73,3 +73,25 @@ def test_relocate_points_updates_at_the_existing_document() -> None:
         "p-tenant-mentions-v2-2026.09",
         "p-mentions-v2-2026.10",
     ]
+
+
+def test_one_index_per_id_within_a_batch_and_recent_placements() -> None:
+    actions = [
+        {"_op_type": "update", "_index": "p-mentions-v2-2026.09", "_id": "a"},
+        {"_op_type": "update", "_index": "p-mentions-v2-2026.10", "_id": "a"},
+    ]
+    assert relocate("p", actions, {}) == 1
+    assert {a["_index"] for a in actions} == {"p-mentions-v2-2026.09"}
+    recent = RecentPlacements(capacity=2)
+    recent.remember(
+        "p",
+        [
+            *actions,
+            {"_op_type": "update", "_index": "p-mentions-v2-2026.10", "_id": "b"},
+            {"_op_type": "update", "_index": "p-mentions-v2-2026.11", "_id": "c"},
+        ],
+    )
+    assert len(recent) == 2  # bounded: the oldest id is forgotten
+    assert recent.lookup([("mentions", "a"), ("mentions", "c")]) == {
+        ("mentions", "c"): "p-mentions-v2-2026.11"
+    }

@@ -133,6 +133,7 @@ def test_a_mention_whose_date_moves_to_another_month_stays_one_document(
     produce(s.kafka_bootstrap or "", topic, [(first.id.encode(), first.model_dump_json().encode())])
     tenant_alias = mentions_index.alias(s.index_prefix, "tenant-mentions")
     _run_until(IndexSink(s, es_client), lambda: _count(es_client, tenant_alias) >= 1)
+    es_client.indices.refresh(index=f"{s.index_prefix}-*")  # some time passes: every write is searchable
     # the source now dates the same item a few hours later, in October
     moved = first.model_copy(
         update={"published_at": datetime(2026, 10, 1, 2, 0, tzinfo=UTC), "text": "modifié"}
@@ -149,3 +150,28 @@ def test_a_mention_whose_date_moves_to_another_month_stays_one_document(
         assert hits["total"]["value"] == 1
         (hit,) = hits["hits"]
         assert hit["_index"].endswith("-2026.09") and hit["_source"]["text"] == "modifié"
+
+
+def test_two_dates_of_one_mention_in_one_batch_give_one_document(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    s = pipeline_settings
+    ensure_topics(s)
+    from ecoute.es import ensure_mention_templates
+
+    ensure_mention_templates(es_client, s.index_prefix)
+    first = _mention(2, tenant="acme").model_copy(
+        update={"published_at": datetime(2026, 9, 30, 23, 0, tzinfo=UTC)}
+    )
+    moved = first.model_copy(
+        update={"published_at": datetime(2026, 10, 1, 2, 0, tzinfo=UTC), "text": "modifié"}
+    )
+    records = [(m.id.encode(), m.model_dump_json().encode()) for m in (first, moved)]
+    produce(s.kafka_bootstrap or "", s.topic("mentions.enriched"), records)
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.messages >= 2)
+    for family in ("mentions", "tenant-mentions"):
+        alias = mentions_index.alias(s.index_prefix, family)
+        assert _count(es_client, alias) == 1
+        (hit,) = es_client.search(index=alias, query={"match_all": {}})["hits"]["hits"]
+        assert hit["_source"]["text"] == "modifié"  # the later message wins, in the first one's index
