@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
 from pydantic import BaseModel, ValidationError
 
+from ecoute.compacted import CompactedTopicReader
 from ecoute.settings import Settings
 from schemas.rules import AlertRule
 from schemas.topics import CONFIG_RULES, CONFIG_SUBSCRIPTIONS
@@ -61,70 +60,6 @@ class ConfigTable(Generic[M]):
     def snapshot(self) -> dict[str, M]:
         with self._lock:
             return dict(self._entries)
-
-
-class CompactedTopicReader(Generic[M]):
-    """Background thread following one compacted topic into a :class:`ConfigTable`."""
-
-    def __init__(self, settings: Settings, topic: str, table: ConfigTable[M]) -> None:
-        self.settings = settings
-        self.topic = topic
-        self.table = table
-        self._stop = threading.Event()
-        self._caught_up = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"read-{self.topic}", daemon=True)
-        self._thread.start()
-
-    def wait_caught_up(self, timeout_s: float) -> bool:
-        """Block until the history present at start-up has been applied (or timeout)."""
-        return self._caught_up.wait(timeout_s)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(10)
-
-    def _run(self) -> None:
-        consumer = Consumer(
-            {
-                "bootstrap.servers": self.settings.effective_kafka_bootstrap,
-                "group.id": f"unused-{uuid.uuid4().hex}",  # required by the client; never committed
-                "enable.auto.commit": False,
-                "enable.partition.eof": True,
-            }
-        )
-        try:
-            meta = consumer.list_topics(self.topic, timeout=30)
-            topic_meta = meta.topics.get(self.topic)
-            partitions = list(topic_meta.partitions) if topic_meta and not topic_meta.error else []
-            if not partitions:
-                log.warning("config topic missing: nothing configured yet", extra={"topic": self.topic})
-                self._caught_up.set()
-                return
-            consumer.assign([TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions])
-            at_end: set[int] = set()
-            while not self._stop.is_set():
-                msg = consumer.poll(0.2)
-                if msg is None:
-                    continue
-                err = msg.error()
-                if err is not None:
-                    if err.code() == KafkaError._PARTITION_EOF:
-                        at_end.add(msg.partition() or 0)
-                        if len(at_end) == len(partitions) and not self._caught_up.is_set():
-                            self._caught_up.set()
-                            log.info("config loaded", extra={"topic": self.topic})
-                    else:
-                        log.warning("config reader error: %s", err, extra={"topic": self.topic})
-                    continue
-                self.table.apply(
-                    msg.key(), msg.value(), where=f"{msg.topic()}/{msg.partition()}@{msg.offset()}"
-                )
-        finally:
-            consumer.close()
 
 
 class RuleBook:
@@ -188,7 +123,7 @@ class SubscriptionBook:
         return len(self._by_key)
 
 
-def follow_rules(settings: Settings, book: RuleBook) -> CompactedTopicReader[AlertRule]:
+def follow_rules(settings: Settings, book: RuleBook) -> CompactedTopicReader:
     """Start following ``config.rules`` into ``book`` (call ``wait_caught_up`` before trusting it)."""
     table: ConfigTable[AlertRule] = ConfigTable(AlertRule, on_change=book.replace)
     reader = CompactedTopicReader(settings, settings.topic(CONFIG_RULES.name), table)
@@ -196,9 +131,7 @@ def follow_rules(settings: Settings, book: RuleBook) -> CompactedTopicReader[Ale
     return reader
 
 
-def follow_subscriptions(
-    settings: Settings, book: SubscriptionBook
-) -> CompactedTopicReader[WebhookSubscription]:
+def follow_subscriptions(settings: Settings, book: SubscriptionBook) -> CompactedTopicReader:
     """Start following ``config.subscriptions`` into ``book``."""
     table: ConfigTable[WebhookSubscription] = ConfigTable(WebhookSubscription, on_change=book.replace)
     reader = CompactedTopicReader(settings, settings.topic(CONFIG_SUBSCRIPTIONS.name), table)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
 from pydantic import ValidationError
 
+from ecoute.compacted import CompactedTopicReader
 from ecoute.query import QueryIndex, QuerySyntaxError, compile_query, parse
 from ecoute.settings import Settings
 from enrich.matching import match_mention
@@ -69,70 +68,26 @@ class QueryTable:
 
 
 class LiveQueries:
-    """Background reader of ``config.queries`` feeding a :class:`QueryTable`."""
+    """``config.queries`` followed in the background (see :mod:`ecoute.compacted`) into a
+    :class:`QueryTable`."""
 
     def __init__(self, settings: Settings, table: QueryTable | None = None) -> None:
-        self.settings = settings
-        self.topic = settings.topic(CONFIG_QUERIES.name)
         self.table = table or QueryTable()
-        self._stop = threading.Event()
-        self._caught_up = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.topic = settings.topic(CONFIG_QUERIES.name)
+        self.reader = CompactedTopicReader(settings, self.topic, self.table)
 
     def current(self) -> Matcher | None:
         """The matcher to use for the next batch (None while no query is defined)."""
         return self.table.match if len(self.table) else None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="config.queries", daemon=True)
-        self._thread.start()
+        self.reader.start()
 
     def wait_caught_up(self, timeout_s: float) -> bool:
-        """Block until the history present at start-up has been applied (or timeout)."""
-        return self._caught_up.wait(timeout_s)
+        return self.reader.wait_caught_up(timeout_s)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(10)
-
-    def _run(self) -> None:
-        consumer = Consumer(
-            {
-                "bootstrap.servers": self.settings.effective_kafka_bootstrap,
-                "group.id": f"unused-{uuid.uuid4().hex}",  # required by the client; we never commit
-                "enable.auto.commit": False,
-                "enable.partition.eof": True,
-            }
-        )
-        try:
-            meta = consumer.list_topics(self.topic, timeout=30)
-            partitions = list(meta.topics[self.topic].partitions) if self.topic in meta.topics else []
-            if not partitions:
-                log.warning("topic missing: no queries yet", extra={"topic": self.topic})
-                self._caught_up.set()
-                return
-            consumer.assign([TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions])
-            at_end: set[int] = set()
-            while not self._stop.is_set():
-                msg = consumer.poll(0.5)
-                if msg is None:
-                    continue
-                err = msg.error()
-                if err is not None:
-                    if err.code() == KafkaError._PARTITION_EOF:
-                        at_end.add(msg.partition() or 0)
-                        if len(at_end) == len(partitions) and not self._caught_up.is_set():
-                            self._caught_up.set()
-                            log.info(
-                                "queries loaded", extra={"topic": self.topic, "queries": len(self.table)}
-                            )
-                    continue
-                self.table.apply(
-                    msg.key(), msg.value(), where=f"{msg.topic()}/{msg.partition()}@{msg.offset()}"
-                )
-        finally:
-            consumer.close()
+        self.reader.stop()
 
 
 def live_matcher(settings: Settings, wait_s: float = 30.0) -> LiveQueries:

@@ -27,7 +27,6 @@ from api.models.mentions import MentionFilters
 from api.routes.mentions import parse_q
 from api.services import dashboards as logic
 from api.services.search import build_query
-from schemas.common import utc_now
 
 router = APIRouter(prefix="/v1/dashboards", tags=["dashboards"])
 ERRORS = error_responses(401, 404, 422, 503)
@@ -50,7 +49,7 @@ def _range(
     found = logic.parse_bounds(_aggs(es, index, query, logic.bounds_aggs())["aggregations"])
     if found is None:
         return None
-    return p.since or found[0], p.until or max(found[1], min(utc_now(), found[1]))
+    return p.since or found[0], p.until or found[1]
 
 
 def _histogram(
