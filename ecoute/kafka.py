@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from confluent_kafka import KafkaException, Producer
+from confluent_kafka import KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from ecoute.settings import Settings
@@ -151,6 +151,18 @@ class DeadLetterProducer:
         self._producer.poll(0)
         return letter
 
+    def reject(self, msg: Message, *, reason: str, error: BaseException | str) -> DeadLetter:
+        """Dead-letter a consumed message (its key, bytes, topic, partition and offset)."""
+        return self.send(
+            reason=reason,
+            error=error,
+            key=msg.key(),
+            value=msg.value(),
+            topic=msg.topic(),
+            partition=msg.partition(),
+            offset=msg.offset(),
+        )
+
     def flush(self, timeout_s: float = 30.0) -> None:
         remaining = self._producer.flush(timeout_s)
         if remaining or self._failures:
@@ -160,8 +172,11 @@ class DeadLetterProducer:
 
 def broker_reachable(bootstrap: str, timeout_s: float = 5.0) -> bool:
     """True if a Kafka broker at ``bootstrap`` answers a metadata request within ``timeout_s``."""
-    config: dict[str, Any] = {"bootstrap.servers": bootstrap, "socket.timeout.ms": int(timeout_s * 1000),
-                              "logger": _probe_log}
+    config: dict[str, Any] = {
+        "bootstrap.servers": bootstrap,
+        "socket.timeout.ms": int(timeout_s * 1000),
+        "logger": _probe_log,
+    }
     admin = AdminClient(config)
     try:
         meta = admin.list_topics(timeout=timeout_s)

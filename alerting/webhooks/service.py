@@ -182,15 +182,7 @@ class Deliverer:
             try:
                 alert = Alert.model_validate_json(msg.value() or b"")
             except ValidationError as exc:
-                self.poison.send(
-                    reason=f"not an Alert v1: {exc}",
-                    error=exc,
-                    key=msg.key(),
-                    value=msg.value(),
-                    topic=msg.topic(),
-                    partition=msg.partition(),
-                    offset=msg.offset(),
-                )
+                self.poison.reject(msg, reason=f"not an Alert v1: {exc}", error=exc)
                 continue
             alerts.append(alert)
             planned += plan_deliveries(
