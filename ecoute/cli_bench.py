@@ -70,6 +70,28 @@ def enrich(
     )
 
 
+@app.command("enrich-worker")
+def enrich_worker(
+    docs: Annotated[int, typer.Option(help="mentions drained per run")] = 20_000,
+    queries: Annotated[int, typer.Option(help="queries loaded")] = 10_000,
+) -> None:
+    """The real Faust enrich worker on the local Kafka: batches of 500 vs a per-event agent."""
+    from deploy.stack.local import stack_up
+    from ecoute.bench.stages import bench_enrich_worker
+    from ecoute.settings import get_settings
+
+    settings = get_settings()
+    stack_up(settings, ("kafka",))
+    result = bench_enrich_worker(settings, docs, queries)
+    rows = [
+        {"variant": name, "items": r["items"], "items/s": float(r["per_s"]), "RSS MB": float(r["rss_mb"])}
+        for name, r in result["runs"].items()
+    ]
+    print_comparison("ecoute bench enrich-worker", rows, console)
+    path = write_result("enrich-worker", result)
+    console.print(f"speed-up vs per-event agent: [bold]{result['speedup']}×[/bold]   JSON: {path}")
+
+
 @app.command("index")
 def index(
     docs: Annotated[int, typer.Option(help="mentions indexed")] = 50_000,

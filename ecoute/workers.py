@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import threading
 from collections.abc import Sequence
@@ -148,8 +149,12 @@ def run_ingest(
 
 
 def run_ner_worker(settings: Settings) -> None:
-    """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM."""
+    """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM.
+
+    It runs at a lower CPU priority (nice 10): on a small machine spaCy must never slow down the hot
+    path; under load its backlog grows instead, and entities arrive later."""
     _exit_on_signals_until_faust_starts()
+    os.nice(10)
     import faust
 
     from enrich.ner import SpacyNer

@@ -104,8 +104,14 @@ def print_comparison(title: str, rows: Sequence[dict[str, Any]], console: Consol
         return
     table = Table(*rows[0].keys(), title=title)
     for row in rows:
-        table.add_row(*(f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()))
+        table.add_row(*(_fmt(v) for v in row.values()))
     (console or Console()).print(table)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
+    return str(value)
 
 
 class Stopwatch:

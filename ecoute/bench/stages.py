@@ -173,3 +173,64 @@ def _must_write(es: Any, actions: list[dict[str, Any]]) -> None:
         raise RuntimeError(
             f"bench documents not written: {outcome.rejected[:1]} {len(outcome.retry)} to retry"
         )
+
+
+def bench_enrich_worker(
+    base: Any, n_docs: int = 20_000, n_queries: int = 10_000, batch_sizes: Sequence[int] = (500, 1)
+) -> dict[str, Any]:
+    """The real enrich worker (Faust, Kafka in and out) draining ``n_docs`` pre-produced mentions, once
+    per batch size: ``take`` batches of 500 vs a per-event agent (batch size 1)."""
+    from confluent_kafka import Producer
+
+    from ecoute.children import spawn, stage_env
+    from ecoute.config_topics import publish_queries
+    from ecoute.demo import topic_end_offsets
+    from ecoute.kafka import ensure_topics, producer_config
+
+    names = random_brands(max(2, n_queries // 2), seed=11)
+    runs: dict[str, Any] = {}
+    for batch in batch_sizes:
+        token = uuid.uuid4().hex[:8]
+        s = base.model_copy(
+            update={
+                "kafka_bootstrap": base.effective_kafka_bootstrap,
+                "es_url": base.effective_es_url,
+                "topic_prefix": f"benchw{token}.",
+                "consumer_group_prefix": f"benchw{token}",
+                "enrich_batch_size": batch,
+            }
+        )
+        ensure_topics(s)
+        if n_queries:
+            publish_queries(s, query_definitions(names, tenants=100, per_brand=2)[:n_queries])
+        producer = Producer(producer_config(s))
+        for m in MentionGenerator(names, seed=3).take(n_docs):
+            producer.produce(s.topic("mentions.raw"), key=m.id.encode(), value=m.model_dump_json().encode())
+            producer.poll(0)
+        producer.flush(60)
+        child = spawn(
+            "enrich", ["worker", "enrich"], stage_env(s, log_level="WARNING"), s.state_dir / "bench"
+        )
+        out = s.topic("mentions.enriched")
+        try:
+            while topic_end_offsets(s, out) < 1:
+                if not child.alive():
+                    raise RuntimeError(f"enrich worker died: {child.log_path}")
+                time.sleep(0.1)
+            start = time.perf_counter()
+            while (done := topic_end_offsets(s, out)) < n_docs:
+                if not child.alive():
+                    raise RuntimeError(f"enrich worker died: {child.log_path}")
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - start
+            peak = rss_mb(child.proc.pid)
+        finally:
+            child.stop(60)
+        runs[f"batch_{batch}"] = {
+            "items": done,
+            "seconds": round(elapsed, 2),
+            "per_s": round(done / elapsed, 1),
+            "rss_mb": peak,
+        }
+    first, last = (runs[f"batch_{b}"] for b in (batch_sizes[0], batch_sizes[-1]))
+    return {"queries": n_queries, "runs": runs, "speedup": round(first["per_s"] / last["per_s"], 2)}
