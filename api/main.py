@@ -9,6 +9,7 @@ starts replaying the ``config.*`` topics (bounded wait; until loaded, authentica
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,6 +57,10 @@ def create_app(
             await asyncio.to_thread(ensure_mention_templates, app.state.es, settings.index_prefix)
         except (TransportError, ApiError) as exc:
             log.warning("could not install index templates now: %s", exc)
+        # long-lived start-up objects (modules, models, the configuration) leave the collector's view:
+        # full collections stay short, which keeps them out of the latency tail
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

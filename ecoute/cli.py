@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ecoute import cli_alerting, cli_bench, cli_enrich, cli_ingest
+from ecoute import cli_alerting, cli_api, cli_bench, cli_enrich, cli_ingest
 from ecoute.logs import configure_logging
 from ecoute.settings import get_settings
 
@@ -31,6 +31,10 @@ app.command("receiver")(cli_alerting.receiver_cmd)
 app.add_typer(cli_alerting.webhooks_app, name="webhooks")
 app.add_typer(cli_alerting.alerts_app, name="alerts")
 cli_bench.app.command("alerts")(cli_alerting.bench_alerts_cmd)
+cli_bench.app.command("api")(cli_api.bench_api)
+app.add_typer(cli_api.tenants_app, name="tenants")
+app.add_typer(cli_api.es_app, name="es")
+app.add_typer(cli_api.kibana_app, name="kibana")
 app.add_typer(cli_ingest.app, name="sources")
 console = Console()
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(default=False, description="let feeds on loopback/private ranges")
 
     # --- api
+    admin_key: SecretStr | None = Field(
+        default=None, description="administrator API key; generated under state_dir when unset"
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from confluent_kafka import Producer
 
@@ -23,13 +23,18 @@ from schemas.common import utc_now
 from schemas.dead_letter import DeadLetter
 
 log = logging.getLogger(__name__)
-Record = tuple[str, bytes | None, bytes]
-"""(topic, key, value)."""
+
+
+class Record(NamedTuple):
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 def step_records(output: StepOutput, *, out_topic: str, dlq_topic: str, stage: str) -> list[Record]:
     """Kafka records for a step's output: the produced values, then dead letters with the reason."""
-    recs: list[Record] = [(out_topic, k, v) for k, v in output.produced]
+    recs: list[Record] = [Record(out_topic, k, v) for k, v in output.produced]
     for rej in output.rejected:
         b64, preview = DeadLetter.encode_value(rej.message.value)
         letter = DeadLetter(
@@ -53,7 +58,7 @@ def step_records(output: StepOutput, *, out_topic: str, dlq_topic: str, stage: s
                 "offset": rej.message.offset,
             },
         )
-        recs.append((dlq_topic, rej.message.key, letter.model_dump_json().encode()))
+        recs.append(Record(dlq_topic, rej.message.key, letter.model_dump_json().encode()))
     return recs
 
 
@@ -71,7 +76,9 @@ class AckedProducer:
             failed = self._send_all(pending)
             if failed:
                 log.warning(
-                    "redelivering %d records", len(failed), extra={"topic": failed[0][0], "attempt": attempt}
+                    "redelivering %d records",
+                    len(failed),
+                    extra={"topic": failed[0].topic, "attempt": attempt},
                 )
                 time.sleep(backoff_delay(attempt))
                 attempt += 1
@@ -90,10 +97,15 @@ class AckedProducer:
             return on_delivery
 
         for record in records:
-            topic, key, value = record
             while True:
                 try:
-                    self.producer.produce(topic, key=key, value=value, on_delivery=callback(record))
+                    self.producer.produce(
+                        record.topic,
+                        key=record.key,
+                        value=record.value,
+                        headers=list(record.headers) or None,
+                        on_delivery=callback(record),
+                    )
                     break
                 except BufferError:  # local queue full: let librdkafka drain it (backpressure)
                     self.producer.poll(0.05)

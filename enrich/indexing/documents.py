@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ecoute import mentions_index
 from ecoute.search_analysis import analysis_fields
-from schemas.mention import EnrichedMention
+from schemas.mention import EnrichedMention, EntityUpdate
 
 Action = dict[str, Any]
 ENTITY_FIELDS = {
@@ -28,6 +28,10 @@ ENTITY_FIELDS = {
     "organization": "organizations",
     "place": "places",
 }
+
+
+NAMED_KINDS = frozenset({"person", "organization", "place"})
+"""Entity kinds found by the NER worker (``mentions.entities``), applied as partial updates."""
 
 
 def site_of(url: str | None) -> str | None:
@@ -52,8 +56,9 @@ def base_source(m: EnrichedMention, indexed_at: datetime) -> dict[str, Any]:
     if doc.get("author") is not None:
         doc["author"]["key"] = mentions_index.author_key(doc["author"])
     doc.update(analysis_fields(m.title, m.text, m.lang))
-    for field in set(ENTITY_FIELDS.values()):
-        doc[field] = []
+    for kind, field in ENTITY_FIELDS.items():
+        if kind not in NAMED_KINDS or any(e.kind == kind for e in m.entities):
+            doc[field] = []  # named-entity fields are left alone unless set: the NER worker owns them
     for entity in m.entities:
         target = ENTITY_FIELDS.get(entity.kind)
         if target and entity.text not in doc[target]:
@@ -108,3 +113,25 @@ def mention_actions(
             }
         )
     return actions
+
+
+def entity_update_actions(update: EntityUpdate, *, prefix: str) -> list[Action]:
+    """Partial updates (no upsert) setting the named-entity fields of the mention's global document
+    and of each tenant's document. A document that does not exist yet answers 404 (see the sink)."""
+    doc: dict[str, Any] = {ENTITY_FIELDS[kind]: [] for kind in NAMED_KINDS}
+    for entity in update.entities:
+        target = doc.get(ENTITY_FIELDS.get(entity.kind, ""))
+        if target is not None and entity.text not in target:
+            target.append(entity.text)
+    targets: list[tuple[mentions_index.Family, str]] = [("mentions", update.id)]
+    targets += [("tenant-mentions", mentions_index.tenant_doc_id(t, update.id)) for t in update.tenants]
+    return [
+        {
+            "_op_type": "update",
+            "_index": mentions_index.monthly_index(prefix, family, update.published_at),
+            "_id": doc_id,
+            "doc": doc,
+            "doc_as_upsert": False,
+        }
+        for family, doc_id in targets
+    ]

@@ -1,4 +1,5 @@
-"""The index sink process: consume ``mentions.enriched``, bulk-write to Elasticsearch, commit.
+"""The index sink process: consume ``mentions.enriched`` (and the NER worker's ``mentions.entities``),
+bulk-write to Elasticsearch, commit.
 
 Contract (arroyo-style, commit after process):
 * a batch of messages is decoded; undecodable ones go to ``dlq.index`` with the reason;
@@ -10,6 +11,9 @@ Contract (arroyo-style, commit after process):
   (a whole request Elasticsearch refuses with another 4xx is a bug and raises);
 * only then are the batch's offsets committed. A crash before the commit replays the batch, and the
   deterministic document ids make the replay harmless.
+* entity updates are partial updates of existing documents; one that arrives before its document
+  (the two topics are not ordered with each other) is produced again to ``mentions.entities`` with an
+  attempt count (acknowledged before the commit), and dead-lettered after ``ENTITY_UPDATE_ATTEMPTS``;
 * SIGTERM (``stop``): the current batch is finished and committed, then the consumer closes.
 """
 
@@ -30,13 +34,16 @@ from ecoute.backoff import backoff_delay
 from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
 from enrich.indexing.bulk import Action, write_bulk
-from enrich.indexing.documents import mention_actions
+from enrich.indexing.documents import entity_update_actions, mention_actions
 from enrich.indexing.placement import RecentPlacements, existing_locations, family_of, relocate
+from enrich.output import AckedProducer, Record
 from schemas.common import utc_now
-from schemas.mention import EnrichedMention
-from schemas.topics import MENTIONS_ENRICHED
+from schemas.mention import EnrichedMention, EntityUpdate
+from schemas.topics import MENTIONS_ENRICHED, MENTIONS_ENTITIES
 
 log = logging.getLogger(__name__)
+ENTITY_UPDATE_ATTEMPTS = 10
+ATTEMPT_HEADER = "ecoute-attempt"
 
 
 @dataclass(slots=True)
@@ -47,6 +54,7 @@ class SinkStats:
     dead_letters: int = 0
     batches: int = 0
     retries: int = 0
+    requeued: int = 0
 
 
 QueryFields = Callable[[EnrichedMention], dict[str, Any]]
@@ -67,6 +75,9 @@ class IndexSink:
         self.es = es
         self.query_fields = query_fields
         self.topic = settings.topic(MENTIONS_ENRICHED.name)
+        self.entities_topic = settings.topic(MENTIONS_ENTITIES.name)
+        self.requeue: list[Message] = []
+        self._producer: AckedProducer | None = None
         self.consumer = consumer or Consumer(consumer_config(settings, settings.group("index")))
         self.dead_letters = dead_letters or DeadLetterProducer(settings, "index")
         self.refresh = refresh
@@ -90,10 +101,23 @@ class IndexSink:
             self.stats.dead_letters += 1
             return None
 
+    def _entity_actions(self, msg: Message) -> list[Action]:
+        try:
+            update = EntityUpdate.model_validate_json(msg.value() or b"")
+        except ValidationError as exc:
+            self.dead_letters.reject(msg, reason=f"not an EntityUpdate: {exc}", error=exc)
+            self.stats.dead_letters += 1
+            return []
+        return entity_update_actions(update, prefix=self.settings.index_prefix)
+
     def _actions(self, messages: list[Message]) -> list[tuple[Message, Action]]:
         out: list[tuple[Message, Action]] = []
         now = utc_now()
+        entity_updates: list[tuple[Message, Action]] = []
         for msg in messages:
+            if msg.topic() == self.entities_topic:
+                entity_updates.extend((msg, action) for action in self._entity_actions(msg))
+                continue
             mention = self._decode(msg)
             if mention is None:
                 continue
@@ -104,7 +128,7 @@ class IndexSink:
                     mention, prefix=self.settings.index_prefix, indexed_at=now, query_fields=self.query_fields
                 )
             )
-        return out
+        return out + entity_updates  # in one bulk, a document is written before its entities
 
     # --- Elasticsearch with retries and backpressure -------------------------------------------
     def _write(self, pending: list[tuple[Message, Action]], stop: threading.Event) -> None:
@@ -133,6 +157,10 @@ class IndexSink:
                     self.stats.documents += outcome.written
                     for action, reason in outcome.rejected:
                         msg = by_id[id(action)]
+                        if msg.topic() == self.entities_topic and reason.startswith("HTTP 404"):
+                            if all(m is not msg for m in self.requeue):
+                                self.requeue.append(msg)  # its document is not indexed yet
+                            continue
                         self.dead_letters.send(
                             reason=f"elasticsearch rejected {action['_id']}: {reason}",
                             error="BulkItemRejected",
@@ -169,6 +197,26 @@ class IndexSink:
         relocate(prefix, actions, locations)
         self.recent.remember(prefix, actions)
 
+    def _requeue_early_entity_updates(self) -> None:
+        """Entity updates whose document did not exist yet go back to the end of their topic (acked
+        before the caller commits), at most ``ENTITY_UPDATE_ATTEMPTS`` times, then to ``dlq.index``."""
+        records: list[Record] = []
+        for msg in self.requeue:
+            attempt = _attempt(msg) + 1
+            if attempt >= ENTITY_UPDATE_ATTEMPTS:
+                reason = f"no document to update after {attempt} attempts"
+                self.dead_letters.reject(msg, reason=reason, error="DocumentMissing")
+                self.stats.dead_letters += 1
+            else:
+                headers = ((ATTEMPT_HEADER, str(attempt).encode()),)
+                records.append(Record(self.entities_topic, msg.key(), msg.value() or b"", headers))
+        self.requeue.clear()
+        if records:
+            if self._producer is None:
+                self._producer = AckedProducer(self.settings)
+            self._producer.deliver(records)
+            self.stats.requeued += len(records)
+
     def _commit(self, messages: list[Message]) -> None:
         last: dict[tuple[str, int], int] = {}
         for msg in messages:
@@ -194,13 +242,14 @@ class IndexSink:
             return
         self.stats.messages += len(real)
         self._write(self._actions(real), stop)
+        self._requeue_early_entity_updates()
         self.dead_letters.flush()
         self._commit(real)
         self.stats.batches += 1
 
     def run(self, stop: threading.Event, *, on_batch: Callable[[SinkStats], None] | None = None) -> SinkStats:
         """Consume until ``stop`` is set; returns the counters."""
-        self.consumer.subscribe([self.topic])
+        self.consumer.subscribe([self.topic, self.entities_topic])
         log.info("index sink started", extra={"topic": self.topic, "group": self.settings.group("index")})
         try:
             while not stop.is_set():
@@ -218,3 +267,14 @@ class IndexSink:
                 extra={"messages": self.stats.messages, "documents": self.stats.documents},
             )
         return self.stats
+
+
+def _attempt(msg: Message) -> int:
+    for header in msg.headers() or []:
+        name, value = header[0], header[1]
+        if name == ATTEMPT_HEADER and value:
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0

@@ -83,24 +83,36 @@ def test_elasticsearch_down_is_503_with_a_message(stack: StackEndpoints, tmp_pat
         assert health.status_code == 503 and health.json()["elasticsearch"]["ok"] is False
 
 
-def test_kafka_down_is_503_until_the_configuration_is_loaded(stack: StackEndpoints, tmp_path: Path) -> None:
+def test_kafka_down_is_503_until_the_configuration_is_loaded(
+    stack: StackEndpoints, es_client: Elasticsearch, tmp_path: Path
+) -> None:
     settings = make_settings("127.0.0.1:9", stack.es_url, tmp_path)
-    with TestClient(create_app(settings, admin_key="k" * 20, config_wait_s=0.5)) as api:
-        r = api.get("/v1/tenants", headers={"Authorization": "Bearer " + "k" * 20})
-        assert r.status_code == 503 and "configuration" in r.json()["detail"]
-        assert api.get("/v1/mentions", headers={"Authorization": "Bearer ek_x_y"}).status_code == 503
-        assert api.get("/health").json()["config_loaded"] is False
+    try:
+        with TestClient(create_app(settings, admin_key="k" * 20, config_wait_s=0.5)) as api:
+            r = api.get("/v1/tenants", headers={"Authorization": "Bearer " + "k" * 20})
+            assert r.status_code == 503 and "configuration" in r.json()["detail"]
+            assert api.get("/v1/mentions", headers={"Authorization": "Bearer ek_x_y"}).status_code == 503
+            assert api.get("/health").json()["config_loaded"] is False
+    finally:
+        cleanup(es_client, settings.index_prefix)
 
 
-def test_provision_creates_missing_tenants_and_keys(stack: StackEndpoints, tmp_path: Path) -> None:
+def test_provision_creates_missing_tenants_and_keys(
+    stack: StackEndpoints, es_client: Elasticsearch, tmp_path: Path
+) -> None:
     from api.config.tenant_ops import provision
 
     settings = make_settings(stack.kafka_bootstrap, stack.es_url, tmp_path)
     ensure_topics(settings)
     first = provision(settings, ["acme", "globex"])
     again = provision(settings, ["acme"], scope="write")  # existing tenant: just a new key
-    with TestClient(create_app(settings, admin_key="k" * 20)) as api:
-        for tenant, token in (*first.items(), *again.items()):
-            assert api.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["tenant"] == tenant
-        keys = api.get("/v1/tenants/acme/keys", headers={"Authorization": "Bearer " + "k" * 20}).json()
-        assert sorted(k["scope"] for k in keys) == ["read", "write"]
+    try:
+        with TestClient(create_app(settings, admin_key="k" * 20)) as api:
+            for tenant, token in (*first.items(), *again.items()):
+                assert (
+                    api.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["tenant"] == tenant
+                )
+            keys = api.get("/v1/tenants/acme/keys", headers={"Authorization": "Bearer " + "k" * 20}).json()
+            assert sorted(k["scope"] for k in keys) == ["read", "write"]
+    finally:
+        cleanup(es_client, settings.index_prefix)

@@ -1,0 +1,75 @@
+"""The NER worker's entity updates applied by the index sink (real Kafka and Elasticsearch), including
+an update that arrives before its document."""
+
+from __future__ import annotations
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from ecoute import mentions_index
+from ecoute.es import ensure_mention_templates
+from ecoute.kafka import ensure_topics
+from ecoute.settings import Settings
+from enrich.indexing.sink import IndexSink
+from schemas.dead_letter import DeadLetter
+from schemas.mention import Entity, EntityUpdate
+from tests.enrich.indexing.test_sink_integration import NOW, _count, _mention, _run_until
+from tests.kafka_utils import produce, read_all
+
+pytestmark = pytest.mark.integration
+
+
+def test_entity_updates_land_even_before_their_document(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    s = pipeline_settings
+    ensure_topics(s)
+    ensure_mention_templates(es_client, s.index_prefix)
+    mention = _mention(1, tenant="acme").model_copy(update={"published_at": NOW})
+    update = EntityUpdate(
+        id=mention.id,
+        published_at=mention.published_at,
+        tenants=("acme",),
+        entities=(Entity(kind="place", text="Lyon"), Entity(kind="person", text="Jean Dupont")),
+    )
+    bootstrap = s.kafka_bootstrap or ""
+    # the update first (the topics are not ordered with each other), then garbage, then the document
+    produce(
+        bootstrap,
+        s.topic("mentions.entities"),
+        [(mention.id.encode(), update.model_dump_json().encode()), (b"bad", b"{not an update")],
+    )
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.requeued >= 1 and sink.stats.dead_letters >= 1)
+    produce(
+        bootstrap, s.topic("mentions.enriched"), [(mention.id.encode(), mention.model_dump_json().encode())]
+    )
+    global_alias = mentions_index.alias(s.index_prefix, "mentions")
+    tenant_alias = mentions_index.alias(s.index_prefix, "tenant-mentions")
+
+    def applied() -> bool:
+        if _count(es_client, global_alias) < 1:
+            return False
+        hits = es_client.search(index=[global_alias, tenant_alias], query={"term": {"places": "Lyon"}})[
+            "hits"
+        ]
+        return int(hits["total"]["value"]) == 2
+
+    sink = IndexSink(s, es_client)
+    _run_until(sink, applied)
+    assert applied()
+    doc = es_client.search(index=tenant_alias, query={"match_all": {}})["hits"]["hits"][0]["_source"]
+    assert doc["persons"] == ["Jean Dupont"] and doc["tenant"] == "acme"
+
+    # replaying the document (no named entities in it) keeps what NER found
+    produce(
+        bootstrap, s.topic("mentions.enriched"), [(mention.id.encode(), mention.model_dump_json().encode())]
+    )
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.mentions >= 1)
+    assert applied()
+
+    (letter,) = [
+        DeadLetter.model_validate_json(m.value() or b"") for m in read_all(bootstrap, s.topic("dlq.index"), 1)
+    ]
+    assert letter.key == "bad" and "EntityUpdate" in letter.reason
