@@ -86,6 +86,7 @@ def _wait_indexed(
 def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Console) -> int:
     """Run the demo; returns the process exit code (0 when every mention got indexed)."""
     from alerting.demo import DemoAlerts
+    from api.config.tenant_ops import provision
     from deploy.demo import demo_queries, serve_demo_feeds
     from deploy.stack.errors import StackError
     from deploy.stack.local import stack_down, stack_up
@@ -129,6 +130,7 @@ def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Conso
             st: topic_end_offsets(settings, settings.topic(f"dlq.{st}"))
             for st in ("ingest", "enrich", "index")
         }
+        tokens = provision(settings, sorted({q.tenant for q in queries}))
         alerts = DemoAlerts.start(settings, log_dir)
         console.print(f"{len(alerts.rules)} alert rules published; webhooks go to {alerts.receiver.url}")
         children = [
@@ -174,6 +176,7 @@ def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Conso
         alerts.print_report(console)
         if not alerted:
             console.print("[red]the spike and crisis alerts did not arrive in time[/red]")
+        _print_where(console, settings, api_port, alias, log_dir, tokens)
         if not once and found == len(ids):
             console.print("\n[bold]Running.[/bold] Press Ctrl-C to stop every process the demo started.")
             while all(c.alive() for c in children):
@@ -253,12 +256,21 @@ def _print_report(
         ", ".join(f"{b['key']}: {b['doc_count']}" for b in aggs["queries"]["buckets"]) or "-",
     )
     console.print(split)
-    api = f"http://{settings.api_host}:{api_port}"
-    console.print(
-        f"\n[bold]Where to look[/bold]\n  API:            {api}/v1/mentions?q=Bonval\n"
-        f"  OpenAPI docs:   {api}/docs\n  health:         {api}/health\n"
-        f"  Elasticsearch:  {settings.effective_es_url}/{alias}/_search?q=grève\n"
-        f"  process logs:   {log_dir}"
-    )
     languages = Counter({b["key"]: b["doc_count"] for b in aggs["lang"]["buckets"]})
     log.info("demo report", extra={"mentions": len(ids), "indexed": found, "languages": dict(languages)})
+
+
+def _print_where(console: Console, settings: Settings, api_port: int, alias: str, log_dir: Path,
+                 tokens: dict[str, str]) -> None:
+    api = f"http://{settings.api_host}:{api_port}"
+    tenant, token = next(iter(sorted(tokens.items())), ("", ""))
+    console.print(
+        f"\n[bold]Where to look[/bold]\n"
+        f"  API:            {api}/v1/mentions?q=Bonval   (tenant {tenant}, read key below)\n"
+        f"                  curl -H 'Authorization: Bearer {token}' '{api}/v1/mentions?q=Bonval'\n"
+        f"  OpenAPI docs:   {api}/docs\n  health:         {api}/health\n"
+        f"  Elasticsearch:  {settings.effective_es_url}/{alias}/_search?q=grève\n"
+        f"  admin key:      ecoute tenants admin-key (file under {settings.state_dir / 'api'})\n"
+        f"  process logs:   {log_dir}",
+        soft_wrap=True,
+    )
