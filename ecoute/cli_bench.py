@@ -117,6 +117,7 @@ def e2e(
     rate: Annotated[float, typer.Option(help="mentions published per second")] = 1_000.0,
     duration: Annotated[float, typer.Option(help="seconds of publishing")] = 30.0,
     queries: Annotated[int, typer.Option(help="queries loaded in the enrich worker")] = 10_000,
+    plot: Annotated[bool, typer.Option(help="also write a PNG chart (lag and memory over time)")] = False,
 ) -> None:
     """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
     from deploy.stack.local import stack_up
@@ -133,6 +134,10 @@ def e2e(
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
     )
     path = write_result("e2e", result)
-    summary = {k: v for k, v in result.items() if k != "lag_over_time"}
+    if plot:
+        from ecoute.bench.plot import plot_e2e
+
+        console.print(f"chart: {plot_e2e(result, path.with_suffix('.png'))}")
+    summary = {k: v for k, v in result.items() if k not in ("lag_over_time", "rss_over_time")}
     console.print_json(json.dumps(summary, default=str))
     console.print(f"JSON: {path}")

@@ -245,4 +245,5 @@ def run_e2e(
         "rss_peak_mb": peak,
         "rss_peak_total_mb": round(sum(peak.values()), 1),
         "lag_over_time": lag_samples,
+        "rss_over_time": rss_samples,
     }

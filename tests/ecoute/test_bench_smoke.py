@@ -47,3 +47,15 @@ def test_index_bench_runs_on_the_real_elasticsearch(es_url: str) -> None:
     result = bench_index(es_url, n_docs=300, bulk_size=100, naive_docs=20)
     assert result["global_docs_stored"] == 320
     assert result["ours"]["items"] == result["documents"]
+
+
+def test_e2e_chart_is_written(tmp_path: Path) -> None:
+    from ecoute.bench.plot import plot_e2e
+
+    result = {
+        "rate_target_per_s": 100.0,
+        "lag_over_time": [{"t_s": 1.0, "enrich": 50, "index": 3}, {"t_s": 2.0, "enrich": 0, "index": 0}],
+        "rss_over_time": [{"enrich": 250.0, "index": 100.0}, {"enrich": 260.0, "index": 101.0}],
+    }
+    png = plot_e2e(result, tmp_path / "e2e.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
