@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from query_strategies import docs, queries
 
 from ecoute.query import MatchableDoc, QueryNode, compile_query, parse, prepare
 from ecoute.query.anchors import MAX_CLAUSES, anchors
+from tests.ecoute.query.query_strategies import docs, queries
 
 
 def clauses(query: str) -> set[frozenset[str]] | None:

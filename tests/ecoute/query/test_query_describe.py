@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from query_strategies import queries, raw_queries
 
 from ecoute.query import And, Field, Or, QueryNode, Word, describe, parse
+from tests.ecoute.query.query_strategies import queries, raw_queries
 
 
 @pytest.mark.parametrize(

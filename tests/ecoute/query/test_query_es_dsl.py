@@ -9,7 +9,6 @@ import pytest
 from elasticsearch import Elasticsearch, helpers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from query_strategies import docs, queries
 
 from ecoute.query import (
     ES_QUERY_FIELD_MAPPINGS,
@@ -26,6 +25,7 @@ from ecoute.query import (
     parse,
     to_elasticsearch,
 )
+from tests.ecoute.query.query_strategies import docs, queries
 
 _index_counter = itertools.count()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from query_strategies import docs, queries
 
 from ecoute.query import (
     CompiledQuery,
@@ -17,6 +16,7 @@ from ecoute.query import (
     prepare,
 )
 from ecoute.query.bench import brands, generate_docs, generate_queries
+from tests.ecoute.query.query_strategies import docs, queries
 
 
 def q(query_id: str, text: str, tenant: str = "acme") -> CompiledQuery:

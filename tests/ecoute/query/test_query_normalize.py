@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from query_strategies import texts
 
 from ecoute.query import normalize, tokenize
 from ecoute.query.normalize import MAX_TOKEN_CHARS, analyze
+from tests.ecoute.query.query_strategies import texts
 
 
 def norms(text: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from query_strategies import query_texts
 
 from ecoute.query import (
     And,
@@ -23,6 +22,7 @@ from ecoute.query import (
     describe,
     parse,
 )
+from tests.ecoute.query.query_strategies import query_texts
 
 a, b, c, d = Word("a"), Word("b"), Word("c"), Word("d")
 
