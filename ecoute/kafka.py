@@ -5,6 +5,7 @@ dead-letter producer. Business logic never imports this; stage shells do.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -87,7 +88,27 @@ def ensure_topics(
                 continue
             raise
     log.info("created topics", extra={"topics": ",".join(created)})
+    _wait_for_leaders(admin, [t.topic for t in wanted], timeout_s)
     return created
+
+
+def _wait_for_leaders(admin: AdminClient, topics: list[str], timeout_s: float) -> None:
+    """Block until every partition of ``topics`` has a leader (a topic just created is not usable
+    before: offsets and produce requests fail with NOT_LEADER_FOR_PARTITION). Raises ``TimeoutError``."""
+    deadline = time.monotonic() + timeout_s
+    pending = set(topics)
+    while pending:
+        meta = admin.list_topics(timeout=max(1.0, deadline - time.monotonic()))
+        for name in list(pending):
+            topic = meta.topics.get(name)
+            if topic is not None and topic.error is None and topic.partitions and all(
+                p.leader >= 0 and p.error is None for p in topic.partitions.values()
+            ):
+                pending.discard(name)
+        if pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"topics without a leader after {timeout_s:.0f}s: {sorted(pending)}")
+            time.sleep(0.1)
 
 
 class DeadLetterProducer:
