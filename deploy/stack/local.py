@@ -7,12 +7,14 @@ started or stopped for it. ``up`` is idempotent; ``down`` stops only processes w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from deploy.stack.elasticsearch import ElasticsearchConfig, ElasticsearchServer, elasticsearch_healthy
-from deploy.stack.java import find_java
+from deploy.stack.java import JavaRuntime, find_java
 from deploy.stack.kafka import KafkaConfig, KafkaServer
+from deploy.stack.process import ManagedProcess
 from ecoute.kafka import broker_reachable
 from ecoute.settings import Settings
 
@@ -58,73 +60,74 @@ def elasticsearch_server(settings: Settings) -> ElasticsearchServer:
 
 
 Which = Literal["kafka", "elasticsearch"]
+ALL: tuple[Which, ...] = ("kafka", "elasticsearch")
 
 
-def stack_up(settings: Settings, which: tuple[Which, ...] = ("kafka", "elasticsearch")) -> list[ServerStatus]:
+class LocalServer(Protocol):
+    """What the stack needs of a server it manages (Kafka and Elasticsearch both fit)."""
+
+    process: ManagedProcess
+
+    def start(self, java: JavaRuntime, timeout_s: float) -> bool: ...
+    def healthy(self) -> bool: ...
+
+
+def _external(settings: Settings, which: Which) -> tuple[str | None, Callable[[str], bool]]:
+    """The external address configured for ``which`` (None: run it locally) and its health check."""
+    if which == "kafka":
+        return settings.kafka_bootstrap, broker_reachable
+    return settings.es_url, elasticsearch_healthy
+
+
+def _local(settings: Settings, which: Which) -> tuple[LocalServer, str]:
+    if which == "kafka":
+        kafka = kafka_server(settings)
+        return kafka, kafka.cfg.bootstrap
+    es = elasticsearch_server(settings)
+    return es, es.cfg.url
+
+
+def stack_up(settings: Settings, which: tuple[Which, ...] = ALL) -> list[ServerStatus]:
     """Start what is not external and not running; wait for health. Raises StackError on failure."""
-    statuses: list[ServerStatus] = []
-    need_local = ("kafka" in which and not settings.kafka_bootstrap) or (
-        "elasticsearch" in which and not settings.es_url
-    )
+    need_local = any(_external(settings, w)[0] is None for w in which)
     java = find_java(MIN_JAVA, explicit=settings.java_home) if need_local else None
-    if "kafka" in which:
-        if settings.kafka_bootstrap:
-            ok = broker_reachable(settings.kafka_bootstrap)
-            statuses.append(ServerStatus("kafka", settings.kafka_bootstrap, False, ok, ok, None))
-        else:
-            assert java is not None
-            server = kafka_server(settings)
-            started = server.start(java, settings.stack_start_timeout_s)
-            statuses.append(
-                ServerStatus("kafka", server.cfg.bootstrap, True, True, True, server.process.pid(), started)
-            )
-    if "elasticsearch" in which:
-        if settings.es_url:
-            ok = elasticsearch_healthy(settings.es_url)
-            statuses.append(ServerStatus("elasticsearch", settings.es_url, False, ok, ok, None))
-        else:
-            assert java is not None
-            es = elasticsearch_server(settings)
-            started = es.start(java, settings.stack_start_timeout_s)
-            statuses.append(
-                ServerStatus("elasticsearch", es.cfg.url, True, True, True, es.process.pid(), started)
-            )
+    statuses: list[ServerStatus] = []
+    for name in which:
+        address, check = _external(settings, name)
+        if address is not None:
+            ok = check(address)
+            statuses.append(ServerStatus(name, address, False, ok, ok, None))
+            continue
+        assert java is not None
+        server, local_address = _local(settings, name)
+        started = server.start(java, settings.stack_start_timeout_s)
+        statuses.append(ServerStatus(name, local_address, True, True, True, server.process.pid(), started))
     return statuses
 
 
 def stack_down(settings: Settings) -> list[str]:
     """Stop the servers we started (never external ones). Returns the names stopped."""
-    stopped = []
-    if not settings.kafka_bootstrap and kafka_server(settings).process.stop():
-        stopped.append("kafka")
-    if not settings.es_url and elasticsearch_server(settings).process.stop():
-        stopped.append("elasticsearch")
-    return stopped
+    return [
+        name
+        for name in ALL
+        if _external(settings, name)[0] is None and _local(settings, name)[0].process.stop()
+    ]
 
 
 def stack_status(settings: Settings) -> list[ServerStatus]:
     """Where each server is and whether it answers (never starts anything)."""
     out = []
-    if settings.kafka_bootstrap:
-        ok = broker_reachable(settings.kafka_bootstrap)
-        out.append(ServerStatus("kafka", settings.kafka_bootstrap, False, ok, ok, None))
-    else:
-        k = kafka_server(settings)
-        pid = k.process.pid()
+    for name in ALL:
+        address, check = _external(settings, name)
+        if address is not None:
+            ok = check(address)
+            out.append(ServerStatus(name, address, False, ok, ok, None))
+            continue
+        server, local_address = _local(settings, name)
+        pid = server.process.pid()
         out.append(
             ServerStatus(
-                "kafka", k.cfg.bootstrap, True, pid is not None, pid is not None and k.healthy(), pid
-            )
-        )
-    if settings.es_url:
-        ok = elasticsearch_healthy(settings.es_url)
-        out.append(ServerStatus("elasticsearch", settings.es_url, False, ok, ok, None))
-    else:
-        e = elasticsearch_server(settings)
-        pid = e.process.pid()
-        out.append(
-            ServerStatus(
-                "elasticsearch", e.cfg.url, True, pid is not None, pid is not None and e.healthy(), pid
+                name, local_address, True, pid is not None, pid is not None and server.healthy(), pid
             )
         )
     return out
