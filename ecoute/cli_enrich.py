@@ -11,11 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ecoute.evaldata import eval_dir
+
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 query_app = typer.Typer(no_args_is_help=True, help="The Boolean query language.")
 console = Console(stderr=True)
 
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+DEFAULT_EVAL_DIR = eval_dir()
 
 
 @app.command("enrich-file")

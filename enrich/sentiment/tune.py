@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ecoute.evaldata import eval_dir
 from enrich.sentiment import lexicon_files, metrics
 from enrich.sentiment.dataset import read_labelled
 from enrich.sentiment.model import WEIGHTS_FILE, LinearModel
@@ -26,7 +27,7 @@ from enrich.sentiment.rules import Analysis, analyse
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_EVAL_DIR = Path("/work/shared/eval/sentiment")
+DEFAULT_EVAL_DIR = eval_dir() / "sentiment"
 L2 = 1e-3
 STEPS = 4000
 LEARNING_RATE = 0.5

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,12 +21,14 @@ from alerting.webhooks.signing import (
     signed_headers,
     verify,
 )
+from ecoute.evaldata import eval_dir
 
-VECTOR = (
-    Path(__file__).resolve().parents[3] / "shared" / "eval" / "webhooks" / "standard-webhooks-vector.json"
+VECTOR = eval_dir() / "webhooks" / "standard-webhooks-vector.json"
+
+
+@pytest.mark.skipif(
+    not VECTOR.is_file(), reason=f"official vector not found at {VECTOR} (shared/eval absent)"
 )
-
-
 def test_official_vector() -> None:
     vector = json.loads(VECTOR.read_text())
     got = sign(vector["secret"], vector["msg_id"], vector["timestamp"], vector["payload"].encode())

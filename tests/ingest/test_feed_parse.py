@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import feedparser
 import pytest
 
+from ecoute.evaldata import eval_dir
 from ingest.feeds.parse import parse_feed
 from schemas.common import SourceType
 
-EVAL_FEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "feeds"
+EVAL_FEEDS = eval_dir() / "feeds"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>

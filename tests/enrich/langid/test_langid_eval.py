@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from ecoute.evaldata import eval_dir
 from enrich.langid import evaluate
 from enrich.langid.evaluate import Sample, read_samples, score_labels
 
-DEV = Path(__file__).resolve().parents[3].parent / "shared" / "eval" / "langid" / "dev.jsonl"
+DEV = eval_dir() / "langid" / "dev.jsonl"
 
 
 def test_score_labels() -> None:

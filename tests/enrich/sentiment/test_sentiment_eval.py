@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ecoute.evaldata import eval_dir
 from enrich.sentiment import evaluate
 from enrich.sentiment.lexicon_files import vader_en_available
 
-EVAL_DIR = Path("/work/shared/eval/sentiment")
+EVAL_DIR = eval_dir() / "sentiment"
 TARGET_MACRO_F1 = 0.65
 
 
