@@ -13,6 +13,7 @@ consumer, ``sse_events`` to turn records into frames, a ``: keep-alive`` comment
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from pydantic import ValidationError
 from schemas.alert import Alert
 
 RETRY_MS = 3000
+_PARTITION = re.compile(r"[0-9]{1,9}")
+_OFFSET = re.compile(r"-?[0-9]{1,19}")
 
 
 class CursorError(ValueError):
@@ -38,7 +41,8 @@ def decode_cursor(text: str | None) -> dict[int, int]:
     out: dict[int, int] = {}
     for part in text.strip().split(","):
         p, sep, o = part.partition(":")
-        if not sep or not p.isdigit() or not o.lstrip("-").isdigit() or int(p) in out:
+        # ASCII digits only: str.isdigit() also accepts "²", and lstrip("-") accepted "--5" (int() fails)
+        if not sep or not _PARTITION.fullmatch(p) or not _OFFSET.fullmatch(o) or int(p) in out:
             raise CursorError(f"not an alert stream cursor: {text[:100]!r}")
         out[int(p)] = int(o)
     if len(out) > 10_000:

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from api import errors
 from api.config.admin_key import resolve_admin_key
 from api.config.store import ConfigStore
-from api.routes import dashboards, health, mentions, queries, sources, tenants
+from api.routes import alerts, dashboards, health, mentions, queries, sources, tenants, webhooks
 from api.security import hash_token
 from ecoute.es import ensure_mention_templates, es_client
 from ecoute.settings import Settings, get_settings
@@ -75,6 +75,6 @@ def create_app(
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, tenants, queries, sources, mentions, dashboards):
+    for module in (health, tenants, queries, sources, mentions, dashboards, alerts, webhooks):
         app.include_router(module.router)
     return app

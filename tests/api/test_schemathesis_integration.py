@@ -28,6 +28,8 @@ EXAMPLES = 30
 
 def test_no_server_error_on_any_operation(world: World) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", world.client.app)
+    # the alert stream never ends by itself: its first event (`ready`) is enough to check the response
+    schema.config.max_stream_events = 1
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert len(operations) >= 29
     failures: list[str] = []
