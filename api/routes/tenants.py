@@ -20,11 +20,12 @@ from api.models.tenants import (
 )
 from api.services import sources as source_logic
 from api.services import tenants as logic
+from api.services.alerts_config import AlertConfigDep
 from ecoute.es import delete_tenant_documents
 from schemas.common import utc_now
 from schemas.config import KEY_ID_PATTERN, TENANT_PATTERN, Tenant, query_key
 from schemas.source import SourceDefinition
-from schemas.topics import CONFIG_QUERIES, CONFIG_SOURCES, CONFIG_TENANTS
+from schemas.topics import CONFIG_QUERIES, CONFIG_RULES, CONFIG_SOURCES, CONFIG_SUBSCRIPTIONS, CONFIG_TENANTS
 
 router = APIRouter(prefix="/v1", tags=["tenants"])
 TenantId = Annotated[str, Path(pattern=TENANT_PATTERN, examples=["agence-lumiere"])]
@@ -82,10 +83,16 @@ def update_tenant(tenant_id: TenantId, body: TenantUpdate, _: AdminDep, store: S
 
 @router.delete("/tenants/{tenant_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ADMIN_ERRORS)
 def delete_tenant(
-    tenant_id: TenantId, _: AdminDep, store: StoreDep, es: EsDep, settings: SettingsDep
+    tenant_id: TenantId,
+    _: AdminDep,
+    store: StoreDep,
+    alerts_config: AlertConfigDep,
+    es: EsDep,
+    settings: SettingsDep,
 ) -> Response:
-    """Delete a tenant: its keys stop working at once, its queries and subscriptions are removed and its
-    per-tenant mention documents deleted (so a future tenant with the same id starts empty)."""
+    """Delete a tenant: its keys stop working at once, its queries, alert rules, webhook subscriptions
+    and source subscriptions are removed and its per-tenant mention documents deleted (so a future
+    tenant with the same id starts empty). Its past alerts and delivery records stay for audit."""
     with store.mutation:
         _tenant(store, tenant_id)
         query_ids = store.read(lambda v: [qid for (t, qid) in v.queries if t == tenant_id])
@@ -93,6 +100,11 @@ def delete_tenant(
         # queries first (no new matches), then documents (Elasticsearch down → 503, tenant intact, retry),
         # then subscriptions and the tenant itself (its keys stop working)
         store.write(CONFIG_QUERIES, [(query_key(tenant_id, q), None) for q in query_ids])
+        with alerts_config.mutation:
+            rules = alerts_config.read(lambda v: v.tenant_rules(tenant_id))
+            hooks = alerts_config.read(lambda v: v.tenant_subscriptions(tenant_id))
+            alerts_config.write(CONFIG_RULES, [(r.key, None) for r in rules])
+            alerts_config.write(CONFIG_SUBSCRIPTIONS, [(h.key, None) for h in hooks])
         delete_tenant_documents(es, settings.index_prefix, tenant_id)
         records: list[tuple[str, SourceDefinition | None]] = []
         for source in sources:

@@ -239,3 +239,34 @@ def test_rules_and_webhooks_survive_an_api_restart(world: World) -> None:
         assert again.get("/v1/alert-rules", headers=w).json() == rules
         assert again.get("/v1/webhooks", headers=w).json() == hooks
         assert again.get("/v1/alert-rules/durable", headers=w).json()["detector"]["learn_s"] == 3600
+
+
+def test_deleting_a_tenant_removes_its_rules_and_webhooks(world: World) -> None:
+    c, w = world.client, world.h("globex-write")
+    queries = c.get("/v1/queries", headers=w).json()
+    assert queries, "the world gives globex queries"
+    rule = c.post(
+        "/v1/alert-rules",
+        headers=w,
+        json={"id": "r1", "query_id": queries[0]["id"], "detector": {"kind": "match"}},
+    )
+    assert rule.status_code == 201, rule.text
+    hook = c.post("/v1/webhooks", headers=w, json={"id": "h1", "url": PUBLIC_URL})
+    assert hook.status_code == 201, hook.text
+    book, subs = RuleBook(), SubscriptionBook()
+    rule_reader, sub_reader = follow_rules(world.settings, book), follow_subscriptions(world.settings, subs)
+    try:
+        assert c.delete("/v1/tenants/globex", headers=world.h("admin")).status_code == 204
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (book.get("globex", "r1") or subs.for_tenant("globex")):
+            time.sleep(0.2)
+        assert book.get("globex", "r1") is None and list(subs.for_tenant("globex")) == []
+        # re-created with the same id, the tenant starts without the old rules and webhooks
+        assert c.post("/v1/tenants", json={"id": "globex"}, headers=world.h("admin")).status_code == 201
+        key = c.post("/v1/tenants/globex/keys", json={"name": "k", "scope": "read"}, headers=world.h("admin"))
+        fresh = {"Authorization": f"Bearer {key.json()['token']}"}
+        assert c.get("/v1/alert-rules", headers=fresh).json() == []
+        assert c.get("/v1/webhooks", headers=fresh).json() == []
+    finally:
+        rule_reader.stop()
+        sub_reader.stop()
