@@ -14,7 +14,7 @@ import threading
 import uuid
 from typing import Protocol
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
 
 from ecoute.settings import Settings
 
@@ -50,21 +50,42 @@ class CompactedTopicReader:
             self._thread.join(10)
 
     def _run(self) -> None:
+        """Follow the topic until stopped; Kafka errors (broker down, topic not created yet) are logged
+        and retried every 2 s, replaying from the beginning (harmless: records are idempotent)."""
+        while not self._stop.is_set():
+            try:
+                self._follow()
+                return
+            except KafkaException as exc:
+                log.warning("table reader: Kafka unavailable, retrying: %s", exc, extra={"topic": self.topic})
+            self._stop.wait(2.0)
+
+    def _partitions(self, consumer: Consumer) -> list[int]:
+        """The topic's partitions, waiting (polling every 2 s) while it does not exist yet; an absent
+        topic counts as an empty table for :meth:`wait_caught_up`."""
+        while not self._stop.is_set():
+            topic_meta = consumer.list_topics(self.topic, timeout=30).topics.get(self.topic)
+            if topic_meta is not None and topic_meta.error is None and topic_meta.partitions:
+                return list(topic_meta.partitions)
+            if not self._caught_up.is_set():
+                log.warning("table topic missing: nothing configured yet", extra={"topic": self.topic})
+                self._caught_up.set()
+            self._stop.wait(2.0)
+        return []
+
+    def _follow(self) -> None:
         consumer = Consumer(
             {
                 "bootstrap.servers": self.settings.effective_kafka_bootstrap,
                 "group.id": f"unused-{uuid.uuid4().hex}",  # required by the client; never committed
                 "enable.auto.commit": False,
                 "enable.partition.eof": True,
+                "allow.auto.create.topics": False,
             }
         )
         try:
-            meta = consumer.list_topics(self.topic, timeout=30)
-            topic_meta = meta.topics.get(self.topic)
-            partitions = list(topic_meta.partitions) if topic_meta and not topic_meta.error else []
+            partitions = self._partitions(consumer)
             if not partitions:
-                log.warning("config topic missing: nothing configured yet", extra={"topic": self.topic})
-                self._caught_up.set()
                 return
             consumer.assign([TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in partitions])
             at_end: set[int] = set()
@@ -82,8 +103,7 @@ class CompactedTopicReader:
                     else:
                         log.warning("table reader error: %s", err, extra={"topic": self.topic})
                     continue
-                self.table.apply(
-                    msg.key(), msg.value(), where=f"{msg.topic()}/{msg.partition()}@{msg.offset()}"
-                )
+                where = f"{msg.topic()}/{msg.partition()}@{msg.offset()}"
+                self.table.apply(msg.key(), msg.value(), where=where)
         finally:
             consumer.close()
