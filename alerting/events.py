@@ -3,15 +3,17 @@
 The router agent turns each ``mentions.enriched`` record into one :class:`MatchEvent` per
 ``(tenant, query)`` it matched and re-keys it by ``tenant:query`` (so every count, cooldown and
 seen-site of a query lives on one partition); the detector agent consumes them. The events of one query
-in one router batch travel as a single :class:`MatchBatch` record (in arrival order): one Kafka record
-and one Faust event per query and batch instead of one per mention, which is what lets one worker keep
-up with thousands of mentions per second.
+in one router batch travel together, and so do all the queries of one partition: one
+:class:`MatchBatch` record (one Kafka record, one Faust event) per partition and router batch instead of
+one per mention or per query, which is what lets one worker keep up with thousands of mentions per
+second and thousands of queries.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from aiokafka.partitioner import murmur2
 from pydantic import Field
 
 from schemas.alert import AlertSample
@@ -105,38 +107,68 @@ class MatchEvent(Frozen):
         return self.sample.sentiment == "negative"
 
 
-class MatchBatch(Frozen):
-    """Consecutive mentions of one tenant's query (internal topic ``alerting.matches``, key
-    ``tenant:query``); the detector processes them in order."""
+class QueryMatches(Frozen):
+    """Consecutive mentions of one tenant's query, in arrival order."""
 
-    kind: Literal["matches"] = "matches"
     tenant: str = Field(min_length=1, max_length=100)
     query_id: str = Field(min_length=1, max_length=200)
     samples: tuple[AlertSample, ...] = Field(min_length=1, max_length=MAX_BATCH)
 
-    @property
-    def key(self) -> str:
-        return query_key(self.tenant, self.query_id)
+
+class MatchBatch(Frozen):
+    """The matches of one router batch for the queries of one partition of ``alerting.matches``
+    (internal topic); the detector processes them query by query, each in order.
+
+    Every query's state lives on the partition its key ``tenant:query`` hashes to
+    (:func:`query_partition`), so one record can carry many queries: one Kafka record and one Faust
+    event per partition and batch instead of one per query, which matters with thousands of queries.
+    """
+
+    kind: Literal["matches"] = "matches"
+    groups: tuple[QueryMatches, ...] = Field(min_length=1)
 
     def events(self) -> list[MatchEvent]:
         # validated as part of this batch: no need to validate each event again
         return [
-            MatchEvent.model_construct(tenant=self.tenant, query_id=self.query_id, sample=s)
-            for s in self.samples
+            MatchEvent.model_construct(tenant=g.tenant, query_id=g.query_id, sample=s)
+            for g in self.groups
+            for s in g.samples
         ]
 
 
-def batch_matches(events: list[MatchEvent], max_batch: int = MAX_BATCH) -> list[MatchBatch]:
-    """Group events by query, keeping their order within each query; at most ``max_batch`` per record."""
+def query_partition(key: str, partitions: int) -> int:
+    """The partition of ``alerting.matches`` that owns query ``key``: what Kafka's default
+    partitioner (murmur2, as in the Java client and aiokafka) gives for that key."""
+    return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+
+
+def batch_matches(
+    events: list[MatchEvent], partitions: int, max_samples: int = MAX_BATCH
+) -> list[tuple[int, MatchBatch]]:
+    """Group events by query (keeping their order within each query), then the queries by their
+    partition: ``(partition, record)`` pairs, at most ``max_samples`` samples per record."""
     grouped: dict[tuple[str, str], list[AlertSample]] = {}
     for e in events:
         grouped.setdefault((e.tenant, e.query_id), []).append(e.sample)
-    out = []
+    by_partition: dict[int, list[QueryMatches]] = {}
     for (tenant, query_id), samples in grouped.items():
-        for i in range(0, len(samples), max_batch):
-            out.append(
-                MatchBatch(tenant=tenant, query_id=query_id, samples=tuple(samples[i : i + max_batch]))
+        partition = query_partition(query_key(tenant, query_id), partitions)
+        for i in range(0, len(samples), max_samples):
+            chunk = tuple(samples[i : i + max_samples])
+            by_partition.setdefault(partition, []).append(
+                QueryMatches(tenant=tenant, query_id=query_id, samples=chunk)
             )
+    out: list[tuple[int, MatchBatch]] = []
+    for partition, groups in by_partition.items():
+        record: list[QueryMatches] = []
+        size = 0
+        for group in groups:
+            if record and size + len(group.samples) > max_samples:
+                out.append((partition, MatchBatch(groups=tuple(record))))
+                record, size = [], 0
+            record.append(group)
+            size += len(group.samples)
+        out.append((partition, MatchBatch(groups=tuple(record))))
     return out
 
 

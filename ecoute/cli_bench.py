@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline."
 )
 console = Console()
+E2E_SERIES = ("timeline", "searchable_latency_over_time", "webhook_latency_over_time")  # JSON only
 
 
 def _report(name: str, result: dict[str, Any], variants: dict[str, str]) -> None:
@@ -117,7 +118,9 @@ def e2e(
     rate: Annotated[float, typer.Option(help="mentions published per second")] = 1_000.0,
     duration: Annotated[float, typer.Option(help="seconds of publishing")] = 30.0,
     queries: Annotated[int, typer.Option(help="queries loaded in the enrich worker")] = 10_000,
-    plot: Annotated[bool, typer.Option(help="also write a PNG chart (lag and memory over time)")] = False,
+    plot: Annotated[
+        bool, typer.Option(help="also write PNG charts: throughput, latency, lag and memory over time")
+    ] = False,
 ) -> None:
     """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
     from deploy.stack.local import stack_up
@@ -125,12 +128,13 @@ def e2e(
     from ecoute.settings import get_settings
 
     settings = get_settings()
-    stack_up(settings)
+    servers = stack_up(settings)
     result = run_e2e(
         settings,
         rate=rate,
         duration=duration,
         queries=queries,
+        server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
     )
     path = write_result("e2e", result)
@@ -138,6 +142,6 @@ def e2e(
         from ecoute.bench.plot import plot_e2e
 
         console.print(f"chart: {plot_e2e(result, path.with_suffix('.png'))}")
-    summary = {k: v for k, v in result.items() if k not in ("lag_over_time", "rss_over_time")}
+    summary = {k: v for k, v in result.items() if k not in E2E_SERIES}
     console.print_json(json.dumps(summary, default=str))
     console.print(f"JSON: {path}")

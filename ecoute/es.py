@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from elasticsearch import Elasticsearch, helpers
-from elasticsearch.serializer import OrjsonSerializer
+from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
 from ecoute import mentions_index
 from ecoute.mentions_index import FAMILIES, MAPPING_VERSION, Family
@@ -24,14 +25,25 @@ from schemas.common import utc_now
 log = logging.getLogger(__name__)
 
 
+class OrjsonNdjsonSerializer(NdjsonSerializer):
+    """Bulk bodies (NDJSON) written with orjson: the client's own NDJSON serializer uses the standard
+    library's json even when orjson is installed, and was a tenth of the index sink's CPU time."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default)
+
+
 def es_client(settings: Settings, **kwargs: Any) -> Elasticsearch:
     """A client for the configured cluster (retries on timeouts and 429/5xx by the transport; orjson
-    for request and response bodies, several times faster than the standard library's json)."""
+    for request, bulk and response bodies, several times faster than the standard library's json)."""
     options: dict[str, Any] = {
         "request_timeout": 30,
         "max_retries": 3,
         "retry_on_timeout": True,
-        "serializer": OrjsonSerializer(),
+        "serializers": {
+            OrjsonSerializer.mimetype: OrjsonSerializer(),
+            OrjsonNdjsonSerializer.mimetype: OrjsonNdjsonSerializer(),
+        },
     }
     options.update(kwargs)
     return Elasticsearch(settings.effective_es_url, **options)

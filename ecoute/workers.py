@@ -151,10 +151,11 @@ def run_ingest(
 def run_ner_worker(settings: Settings) -> None:
     """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM.
 
-    It runs at a lower CPU priority (nice 10): on a small machine spaCy must never slow down the hot
-    path; under load its backlog grows instead, and entities arrive later."""
+    It runs at the lowest CPU priority (nice 19): on a small machine spaCy must never slow down the
+    hot path (searchable mentions, alerts); under load its backlog grows instead, entities arrive
+    later, and it catches up when the load drops."""
     _exit_on_signals_until_faust_starts()
-    os.nice(10)
+    os.nice(19)
     import faust
 
     from enrich.ner import SpacyNer

@@ -9,27 +9,40 @@ s. Measured:
 * published → webhook received: the sampled mentions also contain a word watched by a tenant's match
   rule without cooldown, so each fires one alert, delivered (signed) to a local receiver;
 * sustained throughput: mentions searchable per second over the run (until drained);
-* consumer lag of each stage over time; peak RSS memory of every ecoute process.
+* a timeline, one sample per second from the first publication until drained: mentions published and
+  searchable so far, consumer lag of every stage, RSS and CPU time of every process (the ecoute
+  stages, the Kafka and Elasticsearch servers when their pids are known, this benchmark);
+* CPU time per mention of each process over the run: where the two cores went.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from ecoute.bench.generate import MentionGenerator, query_definitions
-from ecoute.bench.report import percentiles, rss_mb
+from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, with_descendants
 from ecoute.children import Child, spawn, stage_env, stop_all
 from ecoute.settings import Settings
 
 HOT_WORD = "zorglub"
 HOT_TENANT = "bench-hot"
 STAGES = ("enrich", "ner", "index", "alerting", "webhooks")
+STAGE_SOURCE = {
+    "enrich": "mentions.raw",
+    "ner": "mentions.enriched",
+    "index": "mentions.enriched",
+    "alerting": "mentions.enriched",
+    "webhooks": "alerts",
+}
+BENCH_PROCESS = "bench"
 
 
 def _lag(settings: Settings, consumer: Consumer, topic: str, group: str) -> int:
@@ -47,9 +60,10 @@ def _lag(settings: Settings, consumer: Consumer, topic: str, group: str) -> int:
     return lag
 
 
-def _start_alert_watch(s: Settings, es: Any) -> tuple[Any, dict[str, float]]:
+def _start_alert_watch(s: Settings, es: Any) -> tuple[Any, dict[str, float], dict[str, float]]:
     """A match rule (no cooldown) on ``HOT_WORD`` for one tenant, delivered to a local receiver.
-    Returns the receiver and ``{mention id: receipt time}``, filled as webhooks arrive."""
+    Returns the receiver, ``{mention id: receipt time}`` and ``{mention id: alert emitted_at}`` (epoch
+    seconds), filled as webhooks arrive."""
     from alerting.alert_index import ensure_alerts_index
     from alerting.config_publish import publish_rules, publish_subscriptions
     from alerting.webhooks.outbox import ensure_deliveries_index
@@ -64,11 +78,14 @@ def _start_alert_watch(s: Settings, es: Any) -> tuple[Any, dict[str, float]]:
     ensure_alerts_index(es, s.index_prefix)
     ensure_deliveries_index(es, s.index_prefix)
     received: dict[str, float] = {}
+    emitted: dict[str, float] = {}
 
     def on_receive(r: Received) -> None:
         alert = r.alert
         if r.verified and alert and alert.get("samples"):
-            received.setdefault(alert["samples"][0]["mention_id"], r.at)
+            mention_id = alert["samples"][0]["mention_id"]
+            received.setdefault(mention_id, r.at)
+            emitted.setdefault(mention_id, _epoch(alert.get("emitted_at")))
 
     secret = new_secret()
     receiver = WebhookReceiver(secret, on_receive=on_receive).start()
@@ -87,7 +104,120 @@ def _start_alert_watch(s: Settings, es: Any) -> tuple[Any, dict[str, float]]:
         s,
         [WebhookSubscription(tenant=HOT_TENANT, id="bench", url=receiver.url, secret=secret, updated_at=now)],
     )
-    return receiver, received
+    return receiver, received, emitted
+
+
+def _epoch(iso: Any) -> float:
+    """Epoch seconds of an ISO-8601 timestamp from a document or an alert (NaN if absent)."""
+    if not isinstance(iso, str):
+        return float("nan")
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def latency_breakdown(
+    published: Mapping[str, float],
+    documents: Mapping[str, Mapping[str, Any]],
+    searchable: Mapping[str, float],
+    emitted: Mapping[str, float],
+    received: Mapping[str, float],
+) -> dict[str, dict[str, float]]:
+    """Where the time goes, hop by hop, for the sampled mentions (all epoch seconds; ``documents``
+    holds each mention's ``enriched_at`` and ``indexed_at`` as stored in Elasticsearch; clocks are
+    the same machine's)."""
+    hops: dict[str, list[float]] = {
+        "published → enriched": [],
+        "enriched → indexed (bulk sent)": [],
+        "indexed → searchable (refresh, poll)": [],
+        "enriched → alert emitted": [],
+        "alert emitted → webhook received": [],
+    }
+    for mention_id, sent in published.items():
+        doc = documents.get(mention_id)
+        if doc is None:
+            continue
+        enriched, indexed = _epoch(doc.get("enriched_at")), _epoch(doc.get("indexed_at"))
+        hops["published → enriched"].append(enriched - sent)
+        hops["enriched → indexed (bulk sent)"].append(indexed - enriched)
+        if mention_id in searchable:
+            hops["indexed → searchable (refresh, poll)"].append(sent + searchable[mention_id] - indexed)
+        if mention_id in emitted and mention_id in received:
+            hops["enriched → alert emitted"].append(emitted[mention_id] - enriched)
+            hops["alert emitted → webhook received"].append(received[mention_id] - emitted[mention_id])
+    return {hop: percentiles([v for v in values if v == v]) for hop, values in hops.items()}
+
+
+class Timeline:
+    """One sample per second (lag, searchable count, memory, CPU) in a background thread."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        es: Any,
+        alias: str,
+        pids: Mapping[str, int],
+        published: Callable[[], int],
+    ) -> None:
+        self.settings = settings
+        self.es = es
+        self.alias = alias
+        self.pids = dict(pids)
+        self.trees = {name: [pid] for name, pid in pids.items()}
+        self.published = published
+        self.samples: list[dict[str, Any]] = []
+        self.t0 = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-timeline", daemon=True)
+        self._probe = Consumer(
+            {"bootstrap.servers": settings.effective_kafka_bootstrap, "group.id": f"{alias}-probe"}
+        )
+
+    def cpu_now(self) -> dict[str, float]:
+        cpu = {name: sum(cpu_seconds(pid) for pid in tree) for name, tree in self.trees.items()}
+        cpu[BENCH_PROCESS] = time.process_time()
+        return cpu
+
+    def rss_now(self) -> dict[str, float]:
+        return {name: round(sum(rss_mb(pid) for pid in tree), 1) for name, tree in self.trees.items()}
+
+    def start(self) -> Timeline:
+        self.trees = {
+            name: [pid] if name == BENCH_PROCESS else with_descendants(pid) for name, pid in self.pids.items()
+        }
+        self.t0 = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        self._probe.close()
+
+    def latest_lags(self) -> dict[str, int]:
+        for row in reversed(self.samples):
+            if "lag" in row:
+                return dict(row["lag"])
+        return {}
+
+    def _run(self) -> None:
+        s = self.settings
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            try:
+                lag = {st: _lag(s, self._probe, s.topic(t), s.group(st)) for st, t in STAGE_SOURCE.items()}
+                count = self.es.count(index=self.alias, ignore_unavailable=True, allow_no_indices=True)
+                self.samples.append(
+                    {
+                        "t_s": round(started - self.t0, 2),
+                        "published": self.published(),
+                        "searchable": int(count["count"]),
+                        "lag": lag,
+                        "rss_mb": self.rss_now(),
+                        "cpu_s": self.cpu_now(),
+                    }
+                )
+            except Exception as exc:  # a missed sample must not end the benchmark
+                self.samples.append({"t_s": round(started - self.t0, 2), "error": repr(exc)})
+            self._stop.wait(max(0.0, 1.0 - (time.perf_counter() - started)))
 
 
 def run_e2e(
@@ -98,9 +228,12 @@ def run_e2e(
     queries: int,
     sample_every: int = 50,
     drain_timeout: float = 180.0,
+    server_pids: Mapping[str, int | None] | None = None,
+    warmup_s: float = 10.0,
     on_progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Run the end-to-end benchmark; returns the figures (see module doc)."""
+    """Run the end-to-end benchmark; returns the figures (see module doc). ``server_pids`` (name →
+    pid of the Kafka and Elasticsearch servers, when local) adds their CPU and memory to the figures."""
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
@@ -127,7 +260,7 @@ def run_e2e(
     names = random_brands(max(2, queries // 2), seed=11)
     if queries:
         publish_queries(s, query_definitions(names, tenants=max(1, queries // 100), per_brand=2)[:queries])
-    receiver, webhook_received = _start_alert_watch(s, es)
+    receiver, webhook_received, alert_emitted = _start_alert_watch(s, es)
     total = int(rate * duration)
     mentions = [
         m.model_copy(update={"text": f"{m.text} {HOT_WORD}"}) if i % sample_every == 0 else m
@@ -136,14 +269,17 @@ def run_e2e(
     payloads = [(m.id.encode(), m.model_dump_json().encode()) for m in mentions]
     log_dir = s.state_dir / f"bench-{token}"
     children: list[Child] = [spawn(name, ["worker", name], stage_env(s), log_dir) for name in STAGES]
+    pids = {c.name: c.proc.pid for c in children}
+    pids.update({name: pid for name, pid in (server_pids or {}).items() if pid})
+    pids[BENCH_PROCESS] = os.getpid()
     alias = mentions_index.alias(s.index_prefix, "mentions")
     pending_search: dict[str, float] = {}
-    searchable_latencies: list[float] = []
+    searchable_latencies: list[tuple[float, float]] = []  # (published at, seconds to searchable)
+    searchable_by_id: dict[str, float] = {}
+    sent: dict[str, float] = {}  # sampled mention id → perf_counter when published
     sent_wall: dict[str, float] = {}
-    lag_samples: list[dict[str, Any]] = []
-    rss_samples: list[dict[str, float]] = []
+    produced = 0
     stop = threading.Event()
-    probe = Consumer({"bootstrap.servers": s.effective_kafka_bootstrap, "group.id": f"bench-probe-{token}"})
 
     def poll_searchable() -> None:
         while not stop.is_set():
@@ -161,68 +297,84 @@ def run_e2e(
                 for hit in hits:
                     start = pending_search.pop(hit["_id"], None)
                     if start is not None:
-                        searchable_latencies.append(now - start)
+                        searchable_latencies.append((start, now - start))
+                        searchable_by_id[hit["_id"]] = now - start
             time.sleep(0.1)
 
-    def sample_rss() -> None:
-        rss_samples.append({c.name: rss_mb(c.proc.pid) for c in children})
-
+    timeline = Timeline(s, es, alias, pids, lambda: produced)
     produce_s = drained_s = 0.0
     searchable = 0
+    sampled_docs: dict[str, Any] = {}
+    cpu_start: dict[str, float] = {}
+    cpu_end: dict[str, float] = {}
+    t0 = time.perf_counter()
     try:
         on_progress("waiting for workers to start")
-        time.sleep(10.0)  # workers load models and join their groups
+        time.sleep(warmup_s)  # workers load models and join their groups
         producer = Producer(producer_config(s))
         topic = s.topic("mentions.raw")
         poller = threading.Thread(target=poll_searchable, daemon=True)
         poller.start()
         on_progress(f"producing {total} mentions at {rate:.0f}/s")
-        t0 = time.perf_counter()
-        next_sample = t0
+        timeline.start()
+        cpu_start = timeline.cpu_now()
+        t0 = timeline.t0
         for i, (key, value) in enumerate(payloads):
             delay = t0 + i / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
             producer.produce(topic, key=key, value=value)
+            produced = i + 1
             if i % sample_every == 0:
                 producer.flush(5)
-                pending_search[key.decode()] = time.perf_counter()
+                now = time.perf_counter()
+                pending_search[key.decode()] = now
+                sent[key.decode()] = now
                 sent_wall[key.decode()] = time.time()
             producer.poll(0)
-            if time.perf_counter() >= next_sample:
-                next_sample += 1.0
-                sample_rss()
         producer.flush(30)
         produce_s = time.perf_counter() - t0
         on_progress("draining")
         deadline = time.perf_counter() + drain_timeout
         while time.perf_counter() < deadline:
-            lags = {
-                st: _lag(s, probe, s.topic(t), s.group(st))
-                for st, t in (("enrich", "mentions.raw"), ("index", "mentions.enriched"))
-            }
-            lag_samples.append({"t_s": round(time.perf_counter() - t0, 1), **lags})
-            sample_rss()
+            lags = timeline.latest_lags()
             if (
-                all(v == 0 for v in lags.values())
+                lags
+                and lags["enrich"] == 0
+                and lags["index"] == 0
                 and not pending_search
                 and sent_wall.keys() <= webhook_received.keys()
             ):
                 break
-            time.sleep(1.0)
+            time.sleep(0.5)
         es.indices.refresh(index=alias)
         searchable = int(es.count(index=alias)["count"])
+        sampled_docs = {
+            hit["_id"]: hit["_source"]
+            for hit in es.search(
+                index=alias,
+                query={"ids": {"values": list(sent_wall)}},
+                size=len(sent_wall),
+                source_includes=["enriched_at", "indexed_at"],
+            )["hits"]["hits"]
+        }
         drained_s = time.perf_counter() - t0
+        cpu_end = timeline.cpu_now()
     finally:
         stop.set()
+        timeline.stop()
         stop_all(children)
         receiver.stop()
-        probe.close()
         es.options(ignore_status=404).indices.delete(index=f"{s.index_prefix}-*")
         es.options(ignore_status=404).indices.delete_index_template(name=f"{s.index_prefix}-*")
         es.close()
-    webhook_latencies = [webhook_received[k] - t for k, t in sent_wall.items() if k in webhook_received]
-    peak = {c.name: max((r.get(c.name, 0.0) for r in rss_samples), default=0.0) for c in children}
+    webhook_latencies = [
+        (sent[k], webhook_received[k] - t) for k, t in sent_wall.items() if k in webhook_received
+    ]
+    samples = [row for row in timeline.samples if "error" not in row]
+    peak = {name: max((row["rss_mb"].get(name, 0.0) for row in samples), default=0.0) for name in pids}
+    cpu = {name: round(cpu_end.get(name, 0.0) - cpu_start.get(name, 0.0), 2) for name in cpu_start}
+    ecoute_names = [*STAGES]
     return {
         "rate_target_per_s": rate,
         "duration_s": duration,
@@ -235,15 +387,26 @@ def run_e2e(
         "sustained_per_s": round(searchable / max(drained_s, 1e-9), 1),
         "published_to_searchable": {
             "samples": len(searchable_latencies),
-            **percentiles(searchable_latencies),
+            **percentiles([lat for _, lat in searchable_latencies]),
         },
         "published_to_webhook": {
             "samples": len(webhook_latencies),
             "expected": len(sent_wall),
-            **percentiles(webhook_latencies),
+            **percentiles([lat for _, lat in webhook_latencies]),
         },
+        "latency_breakdown": latency_breakdown(
+            sent_wall, sampled_docs, searchable_by_id, alert_emitted, webhook_received
+        ),
         "rss_peak_mb": peak,
-        "rss_peak_total_mb": round(sum(peak.values()), 1),
-        "lag_over_time": lag_samples,
-        "rss_over_time": rss_samples,
+        "rss_peak_ecoute_total_mb": round(sum(peak.get(n, 0.0) for n in ecoute_names), 1),
+        "cpu_s": cpu,
+        "cpu_ms_per_mention": {name: round(1000 * v / max(total, 1), 3) for name, v in cpu.items()},
+        "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),
+        "timeline": samples,
+        "searchable_latency_over_time": [
+            (round(at - t0, 2), round(lat * 1000, 1)) for at, lat in searchable_latencies
+        ],
+        "webhook_latency_over_time": [
+            (round(at - t0, 2), round(lat * 1000, 1)) for at, lat in webhook_latencies
+        ],
     }

@@ -88,6 +88,37 @@ def rss_mb(pid: int | None = None) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time consumed so far by process ``pid`` (all its threads), in seconds;
+    NaN when the process is gone or /proc is unavailable."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return float("nan")
+    fields = stat.rsplit(")", 1)[1].split()  # after "(comm)", whatever the command name contains
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def with_descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (a launcher and the JVM it started, for instance)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo.extend(children.get(current, []))
+    return out
+
+
 def write_result(name: str, result: dict[str, Any], results_dir: Path = RESULTS_DIR) -> Path:
     """Write ``result`` (plus machine facts and time) as JSON; returns the path."""
     results_dir.mkdir(parents=True, exist_ok=True)

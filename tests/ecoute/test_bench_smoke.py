@@ -11,6 +11,7 @@ from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.report import percentiles, write_result
 from ecoute.bench.stages import bench_enrich, bench_index, bench_match
 from ecoute.query import parse
+from ecoute.settings import Settings
 
 
 def test_generator_is_deterministic_and_queries_parse() -> None:
@@ -49,13 +50,73 @@ def test_index_bench_runs_on_the_real_elasticsearch(es_url: str) -> None:
     assert result["ours"]["items"] == result["documents"]
 
 
+def test_latency_breakdown_splits_each_sampled_mention_into_hops() -> None:
+    from ecoute.bench.e2e import latency_breakdown
+
+    published = {"a": 1000.0, "b": 1000.0, "lost": 1000.0}
+    docs = {
+        "a": {"enriched_at": "1970-01-01T00:16:40.5+00:00", "indexed_at": "1970-01-01T00:16:41Z"},
+        "b": {"enriched_at": "1970-01-01T00:16:40.2Z", "indexed_at": "1970-01-01T00:16:40.4Z"},
+    }
+    hops = latency_breakdown(published, docs, {"a": 2.0}, {"a": 1000.75, "b": 1000.3}, {"a": 1000.8})
+    assert hops["published → enriched"]["p99_ms"] == 500.0
+    assert hops["enriched → indexed (bulk sent)"]["p50_ms"] == 200.0
+    assert hops["indexed → searchable (refresh, poll)"]["p50_ms"] == 1000.0
+    assert hops["enriched → alert emitted"]["p50_ms"] == 250.0  # b was never received: left out
+    assert round(hops["alert emitted → webhook received"]["p50_ms"], 3) == 50.0
+
+
 def test_e2e_chart_is_written(tmp_path: Path) -> None:
     from ecoute.bench.plot import plot_e2e
 
+    def sample(t: float, published: int, searchable: int, lag: int) -> dict[str, object]:
+        return {
+            "t_s": t,
+            "published": published,
+            "searchable": searchable,
+            "lag": {"enrich": lag, "index": lag // 2},
+            "rss_mb": {"enrich": 250.0 + t, "index": 100.0},
+            "cpu_s": {"enrich": t / 2},
+        }
+
     result = {
         "rate_target_per_s": 100.0,
-        "lag_over_time": [{"t_s": 1.0, "enrich": 50, "index": 3}, {"t_s": 2.0, "enrich": 0, "index": 0}],
-        "rss_over_time": [{"enrich": 250.0, "index": 100.0}, {"enrich": 260.0, "index": 101.0}],
+        "timeline": [sample(0.0, 0, 0, 0), sample(1.0, 100, 40, 60), {"t_s": 2.0, "error": "x"}],
+        "searchable_latency_over_time": [(0.1, 900.0), (0.9, 1200.0)],
+        "webhook_latency_over_time": [(0.1, 300.0)],
     }
     png = plot_e2e(result, tmp_path / "e2e.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(600)
+def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Settings, tmp_path: Path) -> None:
+    """A seconds-long run of ``ecoute bench e2e``: every published mention becomes searchable, every
+    sampled one is delivered as a signed webhook, and the timeline covers every stage's lag."""
+    from ecoute.bench.e2e import STAGES, run_e2e
+    from ecoute.bench.plot import plot_e2e
+
+    result = run_e2e(
+        pipeline_settings,
+        rate=100,
+        duration=3,
+        queries=40,
+        sample_every=10,
+        warmup_s=0.0,
+        drain_timeout=300.0,
+    )
+    assert result["produced"] == 300 and result["searchable"] == 300 and result["all_searchable"]
+    assert result["published_to_searchable"]["samples"] == 30
+    assert result["published_to_webhook"]["samples"] == result["published_to_webhook"]["expected"] == 30
+    assert result["published_to_webhook"]["p99_ms"] > 0
+    timeline = [row for row in result["timeline"] if "lag" in row]
+    assert timeline and set(timeline[-1]["lag"]) == set(STAGES)
+    assert timeline[-1]["lag"]["enrich"] == 0 and timeline[-1]["searchable"] >= timeline[0]["searchable"]
+    assert set(STAGES) <= set(result["cpu_s"]) and result["cpu_s"]["enrich"] > 0
+    assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
+    assert plot_e2e(result, tmp_path / "e2e.png").stat().st_size > 10_000
+    hops = result["latency_breakdown"]
+    assert (
+        hops["published → enriched"]["p50_ms"] > 0 and hops["alert emitted → webhook received"]["p50_ms"] > 0
+    )
