@@ -83,6 +83,7 @@ class IndexSink:
         self.refresh = refresh
         self.stats = SinkStats()
         self.recent = RecentPlacements()
+        self.paused = threading.Event()  # set while backing off with consumption paused
 
     # --- pure-ish steps -------------------------------------------------------------------------
     def _decode(self, msg: Message) -> EnrichedMention | None:
@@ -177,6 +178,7 @@ class IndexSink:
                 if not paused:
                     self.consumer.pause(self.consumer.assignment())
                     paused = True
+                    self.paused.set()
                 self.stats.retries += 1
                 deadline = time.monotonic() + backoff_delay(attempt)
                 while time.monotonic() < deadline:
@@ -187,6 +189,7 @@ class IndexSink:
         finally:
             if paused:
                 self.consumer.resume(self.consumer.assignment())
+                self.paused.clear()
 
     def _place(self, actions: list[Action]) -> None:
         """Send every action to the index already holding its document (see ``placement``)."""
