@@ -29,3 +29,25 @@ def test_fields_by_language() -> None:
     assert analysis_fields("x", "y", "de") == {"text_fr": [], "text_en": []}
     assert analysis_fields(None, "le la", "fr") == {"text_fr": [], "text_en": []}
     assert language_of("FR_ca") == "fr" and language_of(None) is None and language_of("und") is None
+
+
+def test_the_c_stemmers_give_the_pure_python_snowball_stems() -> None:
+    """PyStemmer (C, used by snowballstemmer when installed) must stem exactly like the pure-Python
+    Snowball algorithms, or documents indexed before and after installing it would disagree."""
+    import Stemmer  # type: ignore[import-not-found]
+    from snowballstemmer.english_stemmer import EnglishStemmer  # type: ignore[import-untyped]
+    from snowballstemmer.french_stemmer import FrenchStemmer  # type: ignore[import-untyped]
+
+    words = [
+        "remboursements",
+        "décevante",
+        "livraisons",
+        "consommateurs",
+        "mangeaient",
+        "disappointed",
+        "refunds",
+        "flying",
+    ]
+    for name, pure in (("french", FrenchStemmer()), ("english", EnglishStemmer())):
+        fast = Stemmer.Stemmer(name)
+        assert [fast.stemWord(w) for w in words] == [pure.stemWord(w) for w in words]
