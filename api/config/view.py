@@ -29,6 +29,9 @@ class ConfigView:
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     key_hashes: dict[str, tuple[str, str]] = field(default_factory=dict)  # hash → (tenant, key id)
 
+    def sizes(self) -> dict[str, int]:
+        return {"tenants": len(self.tenants), "queries": len(self.queries), "sources": len(self.sources)}
+
     def apply(self, logical_topic: str, key: bytes | None, value: bytes | None, *, where: str = "") -> None:
         """Apply one record of ``logical_topic`` (registry name). Never raises on bad records."""
         key_text = (key or b"").decode("utf-8", "replace")

@@ -1,11 +1,10 @@
 """The API's view of the alerting configuration — rules (``config.rules``) and webhook subscriptions
 (``config.subscriptions``) — and writes that return only once that view shows them. I/O shell.
 
-It works like :mod:`api.config.store` does for tenants, queries and sources: a background thread assigns
-every partition of both compacted topics from the beginning (no consumer group, nothing committed),
-replays them, then follows them, so an API restart rebuilds the same state from Kafka and the alerting
-workers (which follow the same topics) see exactly what the API shows. A write produces the record
-(idempotent producer, ``acks=all``; the same record as :func:`alerting.config_publish.publish_rules`)
+It is a :class:`~api.config.follower.FollowedConfig`, like the store of tenants, queries and sources: a
+background thread replays both compacted topics then follows them, so an API restart rebuilds the same
+state from Kafka and the alerting workers (which follow the same topics) see exactly what the API
+shows. A write produces the record (the same record as :func:`alerting.config_publish.publish_rules`)
 and waits until the follower applied its offset (read-your-writes). Read-modify-write sequences hold
 :attr:`AlertConfigStore.mutation`.
 
@@ -21,28 +20,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-import time
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
 from fastapi import Depends, FastAPI, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from api.config.store import ConfigUnavailable
-from ecoute.config_topics import ConfigWriteError, ConfigWriter, Written
-from ecoute.kafka import ensure_topics
+from api.config.follower import FollowedConfig
+from ecoute.config_topics import ConfigWriter
 from ecoute.settings import Settings
 from schemas.rules import AlertRule
-from schemas.topics import CONFIG_RULES, CONFIG_SUBSCRIPTIONS, TopicSpec
+from schemas.topics import CONFIG_RULES, CONFIG_SUBSCRIPTIONS
 from schemas.webhooks import WebhookSubscription
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 TOPICS = (CONFIG_RULES, CONFIG_SUBSCRIPTIONS)
 READY_WAIT_S = 10.0  # start-up: how long the API waits for the history when Kafka answers
 
@@ -83,6 +76,9 @@ class AlertConfigView:
             return
         table[(entry.tenant, entry.id)] = entry  # type: ignore[assignment]
 
+    def sizes(self) -> dict[str, int]:
+        return {"rules": len(self.rules), "subscriptions": len(self.subscriptions)}
+
     def tenant_rules(self, tenant: str) -> list[AlertRule]:
         return sorted((r for (t, _), r in self.rules.items() if t == tenant), key=lambda r: r.id)
 
@@ -90,147 +86,9 @@ class AlertConfigView:
         return sorted((s for (t, _), s in self.subscriptions.items() if t == tenant), key=lambda s: s.id)
 
 
-class AlertConfigStore:
+class AlertConfigStore(FollowedConfig[AlertConfigView]):
     def __init__(self, settings: Settings, writer: ConfigWriter | None = None) -> None:
-        self.settings = settings
-        self._writer = writer
-        self._view = AlertConfigView()
-        self._lock = threading.Lock()
-        self._applied_cv = threading.Condition(self._lock)
-        self._applied: dict[tuple[str, int], int] = {}  # (topic, partition) → next offset to apply
-        self.mutation = threading.RLock()
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._logical = {settings.topic(spec.name): spec.name for spec in TOPICS}
-
-    # --- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="alert-config-store", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(10)
-
-    def wait_ready(self, timeout_s: float) -> bool:
-        return self._ready.wait(timeout_s)
-
-    @property
-    def ready(self) -> bool:
-        return self._ready.is_set()
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
-
-    # --- reading / writing ----------------------------------------------------------------------
-    def read(self, fn: Callable[[AlertConfigView], T]) -> T:
-        """Run ``fn`` on the view under the lock (``fn`` must not keep references to mutable parts)."""
-        if not self._ready.is_set():
-            raise ConfigUnavailable("alert configuration is still loading from Kafka; retry in a few seconds")
-        with self._lock:
-            return fn(self._view)
-
-    def write(
-        self, spec: TopicSpec, records: Iterable[tuple[str, BaseModel | None]], timeout_s: float = 15.0
-    ) -> None:
-        """Produce ``records`` (``None`` = tombstone) and wait until this view has applied them."""
-        if not self._ready.is_set():
-            raise ConfigUnavailable("alert configuration is still loading from Kafka; retry in a few seconds")
-        pending = list(records)
-        if not pending:
-            return
-        if self._writer is None:
-            self._writer = ConfigWriter(self.settings)
-        deadline = time.monotonic() + timeout_s
-        try:
-            written = self._writer.put_many(spec, pending, timeout_s)
-        except (ConfigWriteError, KafkaException, BufferError) as exc:
-            raise ConfigUnavailable(f"alert configuration could not be saved: {exc}") from exc
-        self._wait_applied(written, deadline)
-
-    def _wait_applied(self, written: list[Written], deadline: float) -> None:
-        with self._applied_cv:
-            for w in written:
-                while self._applied.get((w.topic, w.partition), 0) <= w.offset:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        raise ConfigUnavailable(
-                            "alert configuration saved but not yet visible; retry shortly"
-                        )
-                    self._applied_cv.wait(min(left, 0.5))
-
-    # --- the follower thread --------------------------------------------------------------------
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._follow()
-                return
-            except KafkaException as exc:
-                log.warning("alert config: Kafka unavailable, retrying: %s", exc)
-            except Exception:  # never die silently; replaying the compacted log again is harmless
-                log.exception("alert config follower failed; restarting it")
-            self._stop.wait(2.0)
-
-    def _partitions(self, consumer: Consumer) -> list[TopicPartition]:
-        names = list(self._logical)
-        meta = consumer.list_topics(timeout=10)
-        if any(n not in meta.topics for n in names):
-            ensure_topics(self.settings, TOPICS)
-            meta = consumer.list_topics(timeout=10)
-        return [
-            TopicPartition(name, p, OFFSET_BEGINNING)
-            for name in names
-            if name in meta.topics
-            for p in meta.topics[name].partitions
-        ]
-
-    def _follow(self) -> None:
-        consumer = Consumer(
-            {
-                "bootstrap.servers": self.settings.effective_kafka_bootstrap,
-                "group.id": f"unused-{uuid.uuid4().hex}",  # required by the client; never committed
-                "enable.auto.commit": False,
-                "enable.partition.eof": True,
-                "fetch.wait.max.ms": 50,
-            }
-        )
-        try:
-            partitions = self._partitions(consumer)
-            consumer.assign(partitions)
-            at_end: set[tuple[str, int]] = set()
-            while not self._stop.is_set():
-                msg = consumer.poll(0.2)
-                if msg is None:
-                    continue
-                err = msg.error()
-                topic, partition = msg.topic() or "", msg.partition() or 0
-                if err is not None:
-                    if err.code() == KafkaError._PARTITION_EOF:
-                        at_end.add((topic, partition))
-                        if len(at_end) >= len(partitions) and not self._ready.is_set():
-                            self._ready.set()
-                            log.info(
-                                "alert configuration loaded",
-                                extra={"rules": len(self._view.rules), "subs": len(self._view.subscriptions)},
-                            )
-                    else:
-                        log.warning("alert config consumer error: %s", err, extra={"topic": topic})
-                    continue
-                offset = msg.offset() or 0
-                with self._applied_cv:
-                    self._view.apply(
-                        self._logical.get(topic, topic),
-                        msg.key(),
-                        msg.value(),
-                        where=f"{topic}/{partition}@{offset}",
-                    )
-                    self._applied[(topic, partition)] = offset + 1
-                    self._applied_cv.notify_all()
-        finally:
-            consumer.close()
+        super().__init__(settings, AlertConfigView(), TOPICS, what="alert configuration", writer=writer)
 
 
 # --- wiring --------------------------------------------------------------------------------------
