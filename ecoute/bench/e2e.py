@@ -114,6 +114,19 @@ def _epoch(iso: Any) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
+def steady_rate(timeline: list[dict[str, Any]], key: str, start_s: float, end_s: float) -> float | None:
+    """Growth per second of the cumulative ``key`` (``published``, ``searchable``) between the first
+    sample at or after ``start_s`` and the last at or before ``end_s``; None without two such samples.
+    Over the publishing window minus its warm-up, this is the throughput the pipeline sustained while
+    load was offered — unlike searchable ÷ drain time, it does not count the last mentions' latency."""
+    rows = [row for row in timeline if key in row and start_s <= row["t_s"] <= end_s]
+    if len(rows) < 2 or rows[-1]["t_s"] <= rows[0]["t_s"]:
+        return None
+    grown = float(rows[-1][key] - rows[0][key])
+    seconds = float(rows[-1]["t_s"] - rows[0]["t_s"])
+    return round(grown / seconds, 1)
+
+
 def latency_breakdown(
     published: Mapping[str, float],
     documents: Mapping[str, Mapping[str, Any]],
@@ -385,6 +398,8 @@ def run_e2e(
         "all_searchable": searchable == total,
         "drained_after_s": round(drained_s, 2),
         "sustained_per_s": round(searchable / max(drained_s, 1e-9), 1),
+        "steady_published_per_s": steady_rate(samples, "published", produce_s * 0.25, produce_s),
+        "steady_searchable_per_s": steady_rate(samples, "searchable", produce_s * 0.25, produce_s),
         "published_to_searchable": {
             "samples": len(searchable_latencies),
             **percentiles([lat for _, lat in searchable_latencies]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +67,22 @@ def test_latency_breakdown_splits_each_sampled_mention_into_hops() -> None:
     assert round(hops["alert emitted → webhook received"]["p50_ms"], 3) == 50.0
 
 
+def test_steady_rate_is_the_growth_inside_the_window() -> None:
+    from ecoute.bench.e2e import steady_rate
+
+    timeline: list[dict[str, Any]] = [
+        {"t_s": 0.0, "searchable": 0},
+        {"t_s": 2.0, "searchable": 100},
+        {"t_s": 3.0, "error": "missed sample"},
+        {"t_s": 4.0, "searchable": 2100},
+        {"t_s": 6.0, "searchable": 4100},
+        {"t_s": 9.0, "searchable": 4500},
+    ]
+    assert steady_rate(timeline, "searchable", 2.0, 6.0) == 1000.0
+    assert steady_rate(timeline, "searchable", 1.0, 8.0) == 1000.0
+    assert steady_rate(timeline, "searchable", 7.0, 8.0) is None
+
+
 def test_e2e_chart_is_written(tmp_path: Path) -> None:
     from ecoute.bench.plot import plot_e2e
 
@@ -107,6 +124,7 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
         drain_timeout=300.0,
     )
     assert result["produced"] == 300 and result["searchable"] == 300 and result["all_searchable"]
+    assert result["steady_published_per_s"] is None or result["steady_published_per_s"] > 0
     assert result["published_to_searchable"]["samples"] == 30
     assert result["published_to_webhook"]["samples"] == result["published_to_webhook"]["expected"] == 30
     assert result["published_to_webhook"]["p99_ms"] > 0
