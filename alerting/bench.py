@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient
 
 from alerting.alert_index import ensure_alerts_index
 from alerting.config_publish import publish_rules, publish_subscriptions
@@ -34,9 +33,10 @@ from alerting.settings import AlertingSettings
 from alerting.webhooks.outbox import ensure_deliveries_index
 from alerting.webhooks.receiver import Received, WebhookReceiver
 from alerting.webhooks.signing import new_secret
+from ecoute.bench.report import cpu_seconds
 from ecoute.children import spawn, stop_all
 from ecoute.es import es_client
-from ecoute.kafka import ensure_topics, producer_config
+from ecoute.kafka import delete_topics_with_prefix, ensure_topics, producer_config
 from ecoute.settings import Settings
 from schemas.common import utc_now
 from schemas.mention import EnrichedMention, stable_mention_id
@@ -97,24 +97,8 @@ def _rules() -> list[AlertRule]:
     ]
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a live process (Linux ``/proc``; None elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def _cleanup(settings: Settings) -> None:
-    with contextlib.suppress(Exception):
-        admin = AdminClient({"bootstrap.servers": settings.effective_kafka_bootstrap})
-        names = [t for t in admin.list_topics(timeout=10).topics if t.startswith(settings.topic_prefix)]
-        names += [t for t in admin.list_topics(timeout=10).topics if t.startswith(settings.group("alerting"))]
-        if names:
-            for future in admin.delete_topics(names, operation_timeout=30).values():
-                with contextlib.suppress(Exception):
-                    future.result()
+    delete_topics_with_prefix(settings, settings.topic_prefix, settings.group("alerting"))
     with contextlib.suppress(Exception):
         es = es_client(settings)
         es.options(ignore_status=404).indices.delete(index=f"{settings.index_prefix}-*")
@@ -195,7 +179,7 @@ def run_alert_bench(
 
         sent_at: dict[str, float] = {}
         elapsed = 0.0
-        cpu_before = {c.name: _cpu_seconds(c.proc.pid) for c in children}
+        cpu_before = {c.name: cpu_seconds(c.proc.pid) for c in children}
         start = time.monotonic()
         for n, value in enumerate(payloads):
             delay = start + n / rate - time.monotonic()
@@ -214,8 +198,8 @@ def run_alert_bench(
         latencies = [(received_at[m] - sent_at[m]) * 1000.0 for m in sent_at if m in received_at]
         cpu = {}
         for c in children:
-            before, after = cpu_before.get(c.name), _cpu_seconds(c.proc.pid)
-            if before is not None and after is not None:
+            before, after = cpu_before.get(c.name, math.nan), cpu_seconds(c.proc.pid)
+            if not math.isnan(before) and not math.isnan(after):
                 cpu[f"cpu_s_{c.name}"] = round(after - before, 2)
     finally:
         stop_all(children)

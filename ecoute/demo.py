@@ -260,8 +260,9 @@ def _print_report(
     log.info("demo report", extra={"mentions": len(ids), "indexed": found, "languages": dict(languages)})
 
 
-def _print_where(console: Console, settings: Settings, api_port: int, alias: str, log_dir: Path,
-                 tokens: dict[str, str]) -> None:
+def _print_where(
+    console: Console, settings: Settings, api_port: int, alias: str, log_dir: Path, tokens: dict[str, str]
+) -> None:
     api = f"http://{settings.api_host}:{api_port}"
     tenant, token = next(iter(sorted(tokens.items())), ("", ""))
     console.print(

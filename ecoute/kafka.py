@@ -56,6 +56,25 @@ def consumer_config(settings: Settings, group: str, **overrides: Any) -> dict[st
     return cfg
 
 
+def delete_topics_with_prefix(settings: Settings, *prefixes: str, timeout_s: float = 30.0) -> list[str]:
+    """Delete every topic whose name starts with one of ``prefixes`` (a benchmark's or a test's own
+    topics, Faust's internal ones included); returns the names asked for deletion. Never raises: it
+    is clean-up, and a broker that is down keeps its topics (logged)."""
+    try:
+        admin = AdminClient({"bootstrap.servers": settings.effective_kafka_bootstrap, "logger": _client_log})  # type: ignore[dict-item]
+        names = [t for t in admin.list_topics(timeout=timeout_s).topics if t.startswith(prefixes)]
+        if names:
+            for name, future in admin.delete_topics(names, operation_timeout=timeout_s).items():
+                try:
+                    future.result()
+                except KafkaException as exc:
+                    log.warning("topic not deleted: %s", exc, extra={"topic": name})
+        return names
+    except KafkaException as exc:
+        log.warning("topics not deleted: %s", exc, extra={"prefixes": prefixes})
+        return []
+
+
 def ensure_topics(
     settings: Settings, specs: Iterable[TopicSpec] = REGISTRY, timeout_s: float = 30.0
 ) -> list[str]:
@@ -101,8 +120,11 @@ def _wait_for_leaders(admin: AdminClient, topics: list[str], timeout_s: float) -
         meta = admin.list_topics(timeout=max(1.0, deadline - time.monotonic()))
         for name in list(pending):
             topic = meta.topics.get(name)
-            if topic is not None and topic.error is None and topic.partitions and all(
-                p.leader >= 0 and p.error is None for p in topic.partitions.values()
+            if (
+                topic is not None
+                and topic.error is None
+                and topic.partitions
+                and all(p.leader >= 0 and p.error is None for p in topic.partitions.values())
             ):
                 pending.discard(name)
         if pending:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 from elasticsearch import Elasticsearch
 
+from ecoute.kafka import delete_topics_with_prefix
 from ecoute.settings import Settings
 
 
@@ -101,6 +102,7 @@ def pipeline_settings(stack: StackEndpoints, tmp_path_factory: pytest.TempPathFa
         topic_partitions=2,
     )
     yield settings
+    delete_topics_with_prefix(settings, f"t{token}")  # its topics, and Faust's changelogs
     with contextlib.suppress(Exception):
         es = Elasticsearch(stack.es_url)
         es.options(ignore_status=404).indices.delete(index=f"{settings.index_prefix}-*")

@@ -252,7 +252,7 @@ def run_e2e(
     from ecoute import mentions_index
     from ecoute.config_topics import publish_queries
     from ecoute.es import ensure_mention_templates
-    from ecoute.kafka import ensure_topics, producer_config
+    from ecoute.kafka import delete_topics_with_prefix, ensure_topics, producer_config
     from ecoute.query.bench import brands as random_brands
 
     token = uuid.uuid4().hex[:8]
@@ -381,6 +381,7 @@ def run_e2e(
         es.options(ignore_status=404).indices.delete(index=f"{s.index_prefix}-*")
         es.options(ignore_status=404).indices.delete_index_template(name=f"{s.index_prefix}-*")
         es.close()
+        delete_topics_with_prefix(s, s.topic_prefix, s.consumer_group_prefix)
     webhook_latencies = [
         (sent[k], webhook_received[k] - t) for k, t in sent_wall.items() if k in webhook_received
     ]

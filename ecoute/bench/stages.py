@@ -185,7 +185,7 @@ def bench_enrich_worker(
     from ecoute.children import spawn, stage_env
     from ecoute.config_topics import publish_queries
     from ecoute.demo import topic_end_offsets
-    from ecoute.kafka import ensure_topics, producer_config
+    from ecoute.kafka import delete_topics_with_prefix, ensure_topics, producer_config
 
     names = random_brands(max(2, n_queries // 2), seed=11)
     runs: dict[str, Any] = {}
@@ -226,6 +226,7 @@ def bench_enrich_worker(
             peak = rss_mb(child.proc.pid)
         finally:
             child.stop(60)
+            delete_topics_with_prefix(s, s.consumer_group_prefix)
         runs[f"batch_{batch}"] = {
             "items": done,
             "seconds": round(elapsed, 2),

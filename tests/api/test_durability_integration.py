@@ -58,7 +58,7 @@ def test_config_and_admin_key_survive_a_restart(
             assert [q["id"] for q in second.get("/v1/queries", headers=h).json()] == ["b"]
             assert [s["kind"] for s in second.get("/v1/sources", headers=h).json()] == ["hackernews"]
     finally:
-        cleanup(es_client, settings.index_prefix)
+        cleanup(es_client, settings)
 
 
 def test_elasticsearch_down_is_503_with_a_message(stack: StackEndpoints, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_kafka_down_is_503_until_the_configuration_is_loaded(
             assert api.get("/v1/mentions", headers={"Authorization": "Bearer ek_x_y"}).status_code == 503
             assert api.get("/health").json()["config_loaded"] is False
     finally:
-        cleanup(es_client, settings.index_prefix)
+        cleanup(es_client, settings, topics=False)  # Kafka was never reachable
 
 
 def test_provision_creates_missing_tenants_and_keys(
@@ -115,4 +115,4 @@ def test_provision_creates_missing_tenants_and_keys(
             keys = api.get("/v1/tenants/acme/keys", headers={"Authorization": "Bearer " + "k" * 20}).json()
             assert sorted(k["scope"] for k in keys) == ["read", "write"]
     finally:
-        cleanup(es_client, settings.index_prefix)
+        cleanup(es_client, settings)

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from ecoute.es import ensure_mention_templates
-from ecoute.kafka import ensure_topics
+from ecoute.kafka import delete_topics_with_prefix, ensure_topics
 from ecoute.settings import Settings
 from enrich.indexing.bulk import write_bulk
 from enrich.indexing.documents import mention_actions
@@ -203,10 +203,14 @@ def index_mentions(es: Elasticsearch, prefix: str, mentions: list[EnrichedMentio
     assert not outcome.rejected and not outcome.retry, outcome.rejected[:1]
 
 
-def cleanup(es: Elasticsearch, prefix: str) -> None:
+def cleanup(es: Elasticsearch, settings: Settings, *, topics: bool = True) -> None:
+    """Delete the indices, templates and (unless Kafka was never reachable) topics of ``settings``."""
+    prefix = settings.index_prefix
     with contextlib.suppress(Exception):
         es.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
         es.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+    if topics:
+        delete_topics_with_prefix(settings, settings.consumer_group_prefix, timeout_s=10)
 
 
 @contextlib.contextmanager
@@ -241,4 +245,4 @@ def build_world(kafka: str, es_url: str, home: Path, es: Elasticsearch) -> Itera
                     assert r.status_code == 201, r.text
             yield world
     finally:
-        cleanup(es, settings.index_prefix)
+        cleanup(es, settings)
