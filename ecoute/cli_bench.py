@@ -118,6 +118,9 @@ def e2e(
     rate: Annotated[float, typer.Option(help="mentions published per second")] = 1_000.0,
     duration: Annotated[float, typer.Option(help="seconds of publishing")] = 30.0,
     queries: Annotated[int, typer.Option(help="queries loaded in the enrich worker")] = 10_000,
+    warmup: Annotated[
+        float, typer.Option(help="seconds of unmeasured load at the same rate first (warms the JVMs' JIT)")
+    ] = 30.0,
     plot: Annotated[
         bool, typer.Option(help="also write PNG charts: throughput, latency, lag and memory over time")
     ] = False,
@@ -134,6 +137,7 @@ def e2e(
         rate=rate,
         duration=duration,
         queries=queries,
+        warmup_load_s=warmup,
         server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
     )

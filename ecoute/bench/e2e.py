@@ -45,16 +45,12 @@ STAGE_SOURCE = {
 BENCH_PROCESS = "bench"
 
 
-def _lag(settings: Settings, consumer: Consumer, topic: str, group: str) -> int:
+def _lag(consumer: Consumer, group_probe: Consumer, topic: str) -> int:
+    """Messages of ``topic`` not yet committed by the group ``group_probe`` was created for."""
     meta = consumer.list_topics(topic, timeout=10)
     parts = [TopicPartition(topic, p) for p in meta.topics[topic].partitions]
-    probe = Consumer({"bootstrap.servers": settings.effective_kafka_bootstrap, "group.id": group})
-    try:
-        committed = probe.committed(parts, timeout=10)
-    finally:
-        probe.close()
     lag = 0
-    for tp in committed:
+    for tp in group_probe.committed(parts, timeout=10):
         _, high = consumer.get_watermark_offsets(TopicPartition(topic, tp.partition), timeout=10)
         lag += high - (tp.offset if tp.offset >= 0 else 0)
     return lag
@@ -176,6 +172,7 @@ class Timeline:
         self.pids = dict(pids)
         self.trees = {name: [pid] for name, pid in pids.items()}
         self.published = published
+        self.baseline = 0  # documents indexed before the measured run (the warm-up load)
         self.samples: list[dict[str, Any]] = []
         self.t0 = time.perf_counter()
         self._stop = threading.Event()
@@ -183,6 +180,14 @@ class Timeline:
         self._probe = Consumer(
             {"bootstrap.servers": settings.effective_kafka_bootstrap, "group.id": f"{alias}-probe"}
         )
+        # one client per stage's group, created once: it only reads the group's committed offsets
+        # (it never subscribes, so it never joins the group)
+        self._group_probes = {
+            stage: Consumer(
+                {"bootstrap.servers": settings.effective_kafka_bootstrap, "group.id": settings.group(stage)}
+            )
+            for stage in STAGE_SOURCE
+        }
 
     def cpu_now(self) -> dict[str, float]:
         cpu = {name: sum(cpu_seconds(pid) for pid in tree) for name, tree in self.trees.items()}
@@ -204,6 +209,8 @@ class Timeline:
         self._stop.set()
         self._thread.join(timeout=30)
         self._probe.close()
+        for probe in self._group_probes.values():
+            probe.close()
 
     def latest_lags(self) -> dict[str, int]:
         for row in reversed(self.samples):
@@ -211,18 +218,25 @@ class Timeline:
                 return dict(row["lag"])
         return {}
 
-    def _run(self) -> None:
+    def lags(self) -> dict[str, int]:
+        """Consumer lag of every stage now."""
         s = self.settings
+        return {
+            stage: _lag(self._probe, self._group_probes[stage], s.topic(topic))
+            for stage, topic in STAGE_SOURCE.items()
+        }
+
+    def _run(self) -> None:
         while not self._stop.is_set():
             started = time.perf_counter()
             try:
-                lag = {st: _lag(s, self._probe, s.topic(t), s.group(st)) for st, t in STAGE_SOURCE.items()}
+                lag = self.lags()
                 count = self.es.count(index=self.alias, ignore_unavailable=True, allow_no_indices=True)
                 self.samples.append(
                     {
                         "t_s": round(started - self.t0, 2),
                         "published": self.published(),
-                        "searchable": int(count["count"]),
+                        "searchable": int(count["count"]) - self.baseline,
                         "lag": lag,
                         "rss_mb": self.rss_now(),
                         "cpu_s": self.cpu_now(),
@@ -231,6 +245,38 @@ class Timeline:
             except Exception as exc:  # a missed sample must not end the benchmark
                 self.samples.append({"t_s": round(started - self.t0, 2), "error": repr(exc)})
             self._stop.wait(max(0.0, 1.0 - (time.perf_counter() - started)))
+
+
+def _publish_paced(
+    producer: Producer,
+    topic: str,
+    payloads: list[tuple[bytes, bytes]],
+    rate: float,
+    *,
+    t0: float | None = None,
+    on_sent: Callable[[int, bytes], None] | None = None,
+) -> None:
+    """Produce ``payloads`` at ``rate`` per second from ``t0`` (now by default), then flush."""
+    start = time.perf_counter() if t0 is None else t0
+    for i, (key, value) in enumerate(payloads):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        producer.produce(topic, key=key, value=value)
+        if on_sent is not None:
+            on_sent(i, key)
+        producer.poll(0)
+    producer.flush(30)
+
+
+def _wait_drained(timeline: Timeline, timeout_s: float) -> None:
+    """Until the enrich and index stages have committed everything (or ``timeout_s``)."""
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        lags = timeline.lags()
+        if lags["enrich"] == 0 and lags["index"] == 0:
+            return
+        time.sleep(1.0)
 
 
 def run_e2e(
@@ -243,10 +289,15 @@ def run_e2e(
     drain_timeout: float = 180.0,
     server_pids: Mapping[str, int | None] | None = None,
     warmup_s: float = 10.0,
+    warmup_load_s: float = 0.0,
     on_progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Run the end-to-end benchmark; returns the figures (see module doc). ``server_pids`` (name →
-    pid of the Kafka and Elasticsearch servers, when local) adds their CPU and memory to the figures."""
+    pid of the Kafka and Elasticsearch servers, when local) adds their CPU and memory to the figures.
+    ``warmup_load_s``: first publish that many seconds of other mentions at ``rate`` and wait until
+    they are indexed, unmeasured — the JVMs' JIT compilers and the workers' caches then start warm,
+    as in a long-running deployment (right after a restart Elasticsearch costs up to 2.5× the CPU
+    per document)."""
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
@@ -280,6 +331,8 @@ def run_e2e(
         for i, m in enumerate(MentionGenerator(names, seed=21, rate_per_s=rate).take(total))
     ]
     payloads = [(m.id.encode(), m.model_dump_json().encode()) for m in mentions]
+    warm = MentionGenerator(names, seed=22, rate_per_s=rate).take(int(rate * warmup_load_s))
+    warm_payloads = [(m.id.encode(), m.model_dump_json().encode()) for m in warm]
     log_dir = s.state_dir / f"bench-{token}"
     children: list[Child] = [spawn(name, ["worker", name], stage_env(s), log_dir) for name in STAGES]
     pids = {c.name: c.proc.pid for c in children}
@@ -326,17 +379,21 @@ def run_e2e(
         time.sleep(warmup_s)  # workers load models and join their groups
         producer = Producer(producer_config(s))
         topic = s.topic("mentions.raw")
+        if warm_payloads:
+            on_progress(f"warm-up: {len(warm_payloads)} mentions at {rate:.0f}/s, not measured")
+            _publish_paced(producer, topic, warm_payloads, rate)
+            _wait_drained(timeline, drain_timeout)
+            es.indices.refresh(index=alias)
+            timeline.baseline = int(es.count(index=alias)["count"])
         poller = threading.Thread(target=poll_searchable, daemon=True)
         poller.start()
         on_progress(f"producing {total} mentions at {rate:.0f}/s")
         timeline.start()
         cpu_start = timeline.cpu_now()
         t0 = timeline.t0
-        for i, (key, value) in enumerate(payloads):
-            delay = t0 + i / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            producer.produce(topic, key=key, value=value)
+
+        def on_sent(i: int, key: bytes) -> None:
+            nonlocal produced
             produced = i + 1
             if i % sample_every == 0:
                 producer.flush(5)
@@ -344,8 +401,8 @@ def run_e2e(
                 pending_search[key.decode()] = now
                 sent[key.decode()] = now
                 sent_wall[key.decode()] = time.time()
-            producer.poll(0)
-        producer.flush(30)
+
+        _publish_paced(producer, topic, payloads, rate, t0=t0, on_sent=on_sent)
         produce_s = time.perf_counter() - t0
         on_progress("draining")
         deadline = time.perf_counter() + drain_timeout
@@ -361,7 +418,7 @@ def run_e2e(
                 break
             time.sleep(0.5)
         es.indices.refresh(index=alias)
-        searchable = int(es.count(index=alias)["count"])
+        searchable = int(es.count(index=alias)["count"]) - timeline.baseline
         sampled_docs = {
             hit["_id"]: hit["_source"]
             for hit in es.search(
@@ -392,6 +449,7 @@ def run_e2e(
     return {
         "rate_target_per_s": rate,
         "duration_s": duration,
+        "warmup_load_s": warmup_load_s,
         "queries": queries,
         "produced": total,
         "produce_s": round(produce_s, 2),

@@ -121,6 +121,7 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
         queries=40,
         sample_every=10,
         warmup_s=0.0,
+        warmup_load_s=1.0,  # 100 unmeasured mentions first: not counted below
         drain_timeout=300.0,
     )
     assert result["produced"] == 300 and result["searchable"] == 300 and result["all_searchable"]
