@@ -181,9 +181,9 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
                             tick = TickEvent.model_validate_json(raw)
                             out += engine.tick(partition=msg.partition, wall=tick.wall)
                         else:
-                            batch = MatchBatch.model_validate_json(raw).events()
-                            processed += len(batch)
-                            for match in batch:
+                            matched = MatchBatch.model_validate_json(raw).events()
+                            processed += len(matched)
+                            for match in matched:
                                 out += engine.process(match, partition=msg.partition, wall=wall)
                 except ValidationError as exc:
                     letters.append(

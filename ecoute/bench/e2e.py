@@ -339,9 +339,8 @@ def run_e2e(
     pids.update({name: pid for name, pid in (server_pids or {}).items() if pid})
     pids[BENCH_PROCESS] = os.getpid()
     alias = mentions_index.alias(s.index_prefix, "mentions")
-    pending_search: dict[str, float] = {}
-    searchable_latencies: list[tuple[float, float]] = []  # (published at, seconds to searchable)
-    searchable_by_id: dict[str, float] = {}
+    pending_search: set[str] = set()  # sampled mentions not found by a search yet
+    searchable_by_id: dict[str, float] = {}  # sampled mention id → seconds from published to found
     sent: dict[str, float] = {}  # sampled mention id → perf_counter when published
     sent_wall: dict[str, float] = {}
     produced = 0
@@ -361,10 +360,9 @@ def run_e2e(
                 )["hits"]["hits"]
                 now = time.perf_counter()
                 for hit in hits:
-                    start = pending_search.pop(hit["_id"], None)
-                    if start is not None:
-                        searchable_latencies.append((start, now - start))
-                        searchable_by_id[hit["_id"]] = now - start
+                    if hit["_id"] in pending_search:
+                        pending_search.discard(hit["_id"])
+                        searchable_by_id[hit["_id"]] = now - sent[hit["_id"]]
             time.sleep(0.1)
 
     timeline = Timeline(s, es, alias, pids, lambda: produced)
@@ -397,10 +395,9 @@ def run_e2e(
             produced = i + 1
             if i % sample_every == 0:
                 producer.flush(5)
-                now = time.perf_counter()
-                pending_search[key.decode()] = now
-                sent[key.decode()] = now
+                sent[key.decode()] = time.perf_counter()
                 sent_wall[key.decode()] = time.time()
+                pending_search.add(key.decode())
 
         _publish_paced(producer, topic, payloads, rate, t0=t0, on_sent=on_sent)
         produce_s = time.perf_counter() - t0
@@ -460,8 +457,8 @@ def run_e2e(
         "steady_published_per_s": steady_rate(samples, "published", produce_s * 0.25, produce_s),
         "steady_searchable_per_s": steady_rate(samples, "searchable", produce_s * 0.25, produce_s),
         "published_to_searchable": {
-            "samples": len(searchable_latencies),
-            **percentiles([lat for _, lat in searchable_latencies]),
+            "samples": len(searchable_by_id),
+            **percentiles(list(searchable_by_id.values())),
         },
         "published_to_webhook": {
             "samples": len(webhook_latencies),
@@ -478,7 +475,8 @@ def run_e2e(
         "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),
         "timeline": samples,
         "searchable_latency_over_time": [
-            (round(at - t0, 2), round(lat * 1000, 1)) for at, lat in searchable_latencies
+            (round(sent[mention_id] - t0, 2), round(lat * 1000, 1))
+            for mention_id, lat in searchable_by_id.items()
         ],
         "webhook_latency_over_time": [
             (round(at - t0, 2), round(lat * 1000, 1)) for at, lat in webhook_latencies
