@@ -12,10 +12,11 @@ Two agents, so that every query's state lives on exactly one partition whatever 
   ``alerts`` (key ``tenant:rule``). A timer sends a tick to every partition of ``alerting.matches`` so
   cooldown groups flush and old buckets expire even when a query goes quiet.
 
-Both agents return from a batch only after every record they produced was acknowledged by Kafka, and
-Faust commits offsets only after flushing its producer (table changelogs included): committed offsets
-never run ahead of outputs or state. Delivery is at least once; alert ids are deterministic, so a
-replayed alert is recognised downstream.
+Both agents produce their records (matches, alerts, dead letters and the tables' changelog records) with
+the idempotent confluent-kafka producer (:class:`~ecoute.acked_producer.AckedProducer`) and return from
+a batch only after Kafka acknowledged every one of them, so committed offsets never run ahead of outputs
+or state. Delivery is at least once; alert ids are deterministic, so a replayed alert is recognised
+downstream.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from alerting.engine import AlertEngine, EngineConfig
 from alerting.events import MatchBatch, MatchEvent, TickEvent, batch_matches, match_events
 from alerting.faust_state import FaustStore, create_tables, partition_context
 from alerting.settings import AlertingSettings
+from ecoute.acked_producer import AckedProducer, Record
 from ecoute.settings import Settings
 from schemas.alert import Alert
 from schemas.common import utc_now
@@ -112,8 +114,11 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
         partitions=partitions,
         retention=MATCHES_RETENTION_S,
     )
-    alerts_topic = app.topic(settings.topic(ALERTS.name), key_serializer="raw", value_serializer="raw")
-    dlq = app.topic(settings.topic(DLQ_ALERTING.name), key_serializer="raw", value_serializer="raw")
+    matches_name = matches.get_topic_name()
+    alerts_name = settings.topic(ALERTS.name)
+    dlq_name = settings.topic(DLQ_ALERTING.name)
+    # one producer per agent, so neither waits for the other's acknowledgements
+    route_out, detect_out = AckedProducer(settings), AckedProducer(settings)
     store = FaustStore(create_tables(app, partitions))
     engine = AlertEngine(store, rules, engine_config(alerting))
 
@@ -130,7 +135,7 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
             alerting.alerting_batch_size, within=alerting.alerting_batch_within_s
         ):
             started = time.perf_counter()
-            futures = []
+            records: list[Record] = []
             routed: list[MatchEvent] = []
             for event in events:
                 msg = event.message
@@ -144,20 +149,20 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
                         "dead letter: not an EnrichedMention",
                         extra={"topic": msg.topic, "partition": msg.partition, "offset": msg.offset},
                     )
-                    futures.append(await dlq.send(key=msg.key, value=letter.model_dump_json().encode()))
+                    records.append(Record(dlq_name, msg.key, letter.model_dump_json().encode()))
                     continue
                 routed.extend(match_events(mention))
             for partition, batch in batch_matches(routed, partitions):
-                futures.append(
-                    await matches.send(key=None, value=batch.model_dump_json().encode(), partition=partition)
+                records.append(
+                    Record(matches_name, None, batch.model_dump_json().encode(), partition=partition)
                 )
-            if futures:
-                await asyncio.gather(*futures)  # acknowledged before the batch is acked
+            if records:  # acknowledged before the batch is acked
+                await asyncio.to_thread(route_out.deliver, records)
             log.debug(
                 "routed",
                 extra={
                     "events": len(events),
-                    "sent": len(futures),
+                    "sent": len(records),
                     "ms": round((time.perf_counter() - started) * 1e3, 1),
                 },
             )
@@ -189,23 +194,20 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
                     letters.append(
                         (msg.key, _dead_letter(msg, f"not a match event: {exc}", type(exc).__name__))
                     )
-            # table writes are queued before the first await: a rebalance cannot interleave with them
-            writes = store.flush()
-            futures = [
-                await dlq.send(key=key, value=letter.model_dump_json().encode()) for key, letter in letters
-            ]
+            # the tables are updated before the first await: a rebalance cannot interleave with it
+            records = store.flush()
+            writes = len(records)
+            records += [Record(dlq_name, key, letter.model_dump_json().encode()) for key, letter in letters]
             for alert in out:
                 log.info(
                     "alert %s",
                     alert.title,
                     extra={"tenant": alert.tenant, "rule": alert.rule_id, "count": alert.count},
                 )
-                futures.append(
-                    await alerts_topic.send(key=alert.key.encode(), value=alert.model_dump_json().encode())
-                )
+                records.append(Record(alerts_name, alert.key.encode(), alert.model_dump_json().encode()))
             computed = time.perf_counter()
-            if futures:
-                await asyncio.gather(*futures)
+            if records:  # changelogs, alerts and dead letters acknowledged before the batch is acked
+                await asyncio.to_thread(detect_out.deliver, records)
             log.debug(
                 "detected",
                 extra={

@@ -76,7 +76,7 @@ def enrich_worker(
     docs: Annotated[int, typer.Option(help="mentions drained per run")] = 20_000,
     queries: Annotated[int, typer.Option(help="queries loaded")] = 10_000,
 ) -> None:
-    """The real Faust enrich worker on the local Kafka: batches of 500 vs a per-event agent."""
+    """The real Faust enrich worker on the local Kafka: batches of 500 and 200 vs a per-event agent."""
     from deploy.stack.local import stack_up
     from ecoute.bench.stages import bench_enrich_worker
     from ecoute.settings import get_settings
@@ -99,7 +99,7 @@ def index(
     bulk_size: Annotated[int, typer.Option(help="documents per bulk request")] = 1_000,
     naive_docs: Annotated[int, typer.Option(help="mentions indexed one request each")] = 2_000,
 ) -> None:
-    """Elasticsearch indexing on the local stack: bulk requests vs one request per document."""
+    """Elasticsearch indexing on the local stack: bulk creates vs bulk upserts vs one request per doc."""
     from deploy.stack.local import stack_up
     from ecoute.bench.stages import bench_index
     from ecoute.settings import get_settings
@@ -109,7 +109,11 @@ def index(
     _report(
         "index",
         bench_index(settings.effective_es_url, docs, bulk_size, naive_docs),
-        {"bulk": "ours", "one request per doc": "naive_one_request_per_doc"},
+        {
+            "bulk creates (new documents)": "ours",
+            "bulk upserts": "bulk_upserts",
+            "one upsert request per doc": "naive_one_request_per_doc",
+        },
     )
 
 

@@ -26,6 +26,7 @@ import copy
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final, Literal, get_args
 
 from ecoute.search_analysis import analysis_fields
@@ -138,12 +139,13 @@ def index_pattern(prefix: str, family: Family, version: int = MAPPING_VERSION) -
 
 def monthly_index(prefix: str, family: Family, when: datetime, version: int = MAPPING_VERSION) -> str:
     """Concrete index a document published at ``when`` (UTC) is written to."""
-    return f"{prefix}-{family}-v{version}-{when:%Y.%m}"
+    return f"{prefix}-{family}-v{version}-{when.year:04d}.{when.month:02d}"
 
 
 _INDEX_RE: Final = re.compile(r"^(?P<base>.+)-v(?P<version>\d+)-(?P<month>\d{4}\.\d{2})$")
 
 
+@lru_cache(maxsize=4096)  # called for every bulk action; index names repeat (one per month)
 def parse_index(prefix: str, family: Family, index: str) -> tuple[int, str] | None:
     """``(version, "YYYY.MM")`` of a concrete index of this family, None for anything else."""
     m = _INDEX_RE.match(index)

@@ -47,13 +47,15 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=3, ge=1, description="partitions for topics created by ecoute")
 
     # --- processing
-    enrich_batch_size: int = Field(default=500, ge=1)
-    enrich_batch_within_s: float = Field(default=0.5, gt=0)
+    # a batch fills in 0.2 s at 1,000 mentions/s: smaller batches cost no measurable CPU (Faust's cost
+    # is per event) and take ~0.25 s off both published → searchable and published → webhook
+    enrich_batch_size: int = Field(default=200, ge=1)
+    enrich_batch_within_s: float = Field(default=0.2, gt=0)
     ner_scope: Literal["matched", "all", "none"] = Field(
         default="matched", description="which mentions get spaCy NER (people, organisations, places)"
     )
     index_batch_size: int = Field(default=1000, ge=1)
-    index_batch_within_s: float = Field(default=0.5, gt=0)
+    index_batch_within_s: float = Field(default=0.25, gt=0)
     index_max_retries: int = Field(default=8, ge=0)
 
     # --- ingest

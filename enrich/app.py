@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import faust
 
+from ecoute.acked_producer import AckedProducer, Record
 from ecoute.settings import Settings
 from enrich.faust_batch import create_batch_app
-from enrich.output import AckedProducer, Record, step_records
+from enrich.output import step_records
 from enrich.pipeline import EntityTagger, Matcher
 from enrich.stream import InMessage, enrich_messages
 from schemas.common import utc_now

@@ -3,7 +3,7 @@
 Batches come from ``stream.noack_take`` (Faust does not acknowledge them by itself). The step runs in a
 worker thread (CPU-bound work must not starve the event loop's heartbeats), its records are produced
 with the idempotent confluent-kafka producer, the agent waits for Kafka's acknowledgements
-(:class:`enrich.output.AckedProducer`) and only then acknowledges the batch's events — so committed
+(:class:`ecoute.acked_producer.AckedProducer`) and only then acknowledges the batch's events — so committed
 offsets never run ahead of produced output, even if the worker is cancelled or killed mid-batch (the
 batch is then replayed; ids are stable, so the replay is harmless downstream).
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 import faust
 
+from ecoute.acked_producer import AckedProducer, Record
 from ecoute.settings import Settings
-from enrich.output import AckedProducer, Record
 from enrich.stream import InMessage
 
 log = logging.getLogger(__name__)

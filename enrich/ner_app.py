@@ -13,20 +13,26 @@ from collections.abc import Sequence
 import faust
 from pydantic import ValidationError
 
+from ecoute.acked_producer import AckedProducer, Record
 from ecoute.settings import Settings
 from enrich.faust_batch import create_batch_app
 from enrich.ner import SpacyNer
-from enrich.output import AckedProducer, Record, step_records
+from enrich.output import step_records
 from enrich.stream import InMessage, Rejected, StepOutput
 from schemas.mention import EnrichedMention, EntityUpdate
 from schemas.topics import DLQ_ENRICH, MENTIONS_ENRICHED, MENTIONS_ENTITIES
 
+UNMATCHED = b'"matches":[]'  # how the enrich worker's compact JSON writes a mention without matches
+
 
 def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: str) -> StepOutput:
-    """Entity updates for the mentions in ``scope``; undecodable messages are rejected with the reason."""
+    """Entity updates for the mentions in ``scope``; undecodable messages are rejected with the reason
+    (those skipped as unmatched by their bytes alone are not decoded, so not checked either)."""
     out = StepOutput()
     wanted: list[EnrichedMention] = []
     for msg in messages:
+        if scope == "none" or (scope == "matched" and msg.value and UNMATCHED in msg.value):
+            continue  # nothing to tag: not worth decoding (most mentions match no query)
         try:
             mention = EnrichedMention.model_validate_json(msg.value or b"")
         except ValidationError as exc:

@@ -190,9 +190,11 @@ class Deliverer:
             )
         self.stats.alerts += len(alerts)
         self.stats.planned += len(planned)
-        await self._durably("storing alerts", lambda: self._store_alerts(alerts), stop)
-        created, existing = await self._durably(
-            "creating deliveries", lambda: self.outbox.create_many(planned), stop
+        # two independent writes (alerts index, outbox): concurrently, so a busy Elasticsearch costs one
+        # round trip before the webhooks go out, not two
+        _, (created, existing) = await asyncio.gather(
+            self._durably("storing alerts", lambda: self._store_alerts(alerts), stop),
+            self._durably("creating deliveries", lambda: self.outbox.create_many(planned), stop),
         )
         created_ids = set(created)
         for delivery in planned:

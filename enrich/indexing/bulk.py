@@ -2,7 +2,8 @@
 
 Item statuses: 2xx → written; 429 and 5xx → retryable (Elasticsearch is overloaded or recovering);
 409 → retryable too (a version conflict with a concurrent per-tenant state update from the API that
-outlasted ``retry_on_conflict``: the document is fine, the write just has to be repeated); other 4xx →
+outlasted ``retry_on_conflict``, or a ``create`` of a document that exists: the document is fine, the
+write just has to be repeated, as an upsert for a ``create``); other 4xx →
 rejected for good (mapping conflict, bad document): the caller dead-letters them with Elasticsearch's
 reason.
 """
@@ -22,6 +23,9 @@ RETRY_ON_CONFLICT = 5
 class BulkOutcome:
     written: int = 0
     retry: list[Action] = field(default_factory=list)
+    """Actions to send again: 409, 429 and 5xx answers."""
+    conflicts: list[Action] = field(default_factory=list)
+    """The 409s among them (the document exists, or changed under the write)."""
     rejected: list[tuple[Action, str]] = field(default_factory=list)
 
 
@@ -55,6 +59,8 @@ def write_bulk(es: Elasticsearch, actions: list[Action], *, refresh: bool = Fals
             outcome.written += 1
         elif status in (409, 429) or status >= 500:
             outcome.retry.append(action)
+            if status == 409:
+                outcome.conflicts.append(action)
         else:
             error = result.get("error") or {}
             reason = (

@@ -10,6 +10,12 @@ is written to the new version's month (``ecoute es migrate`` then keeps the newe
 A search only sees documents after a refresh (every second), so the sink also remembers where it
 recently wrote each id (:class:`RecentPlacements`, bounded), and within one batch every action for the
 same id goes to the same index (the first one's).
+
+What the placement lookup learns also makes writes cheaper: a document found nowhere is written with a
+``create`` (:func:`create_new_documents`) instead of an ``update`` with ``doc_as_upsert``, which
+Elasticsearch executes as a real-time get, a merge and a full re-index. If the document appeared in
+the meantime (another writer, not yet searchable), the ``create`` answers 409 and is retried as the
+upsert it replaced (:func:`as_upsert`), which keeps the CM's state and the entities already there.
 """
 
 from __future__ import annotations
@@ -75,6 +81,37 @@ def relocate(prefix: str, actions: list[Action], locations: dict[tuple[Family, s
             action["_index"] = where
             moved += 1
     return moved
+
+
+def create_new_documents(prefix: str, actions: list[Action], known: set[tuple[Family, str]]) -> int:
+    """Turn the first upsert of each document that is not in ``known`` (found by the placement lookup
+    or written recently) into a ``create`` with the same content, in place; later actions for the same
+    id in the batch stay updates (the bulk runs them after the create). Returns how many changed."""
+    seen = set(known)
+    created = 0
+    for action in actions:
+        family = family_of(prefix, action["_index"])
+        if family is None:
+            continue
+        key = (family, action["_id"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if action["_op_type"] == "update" and action.get("doc_as_upsert"):
+            action["_op_type"] = "create"
+            action["_source"] = action.pop("doc")
+            del action["doc_as_upsert"]
+            created += 1
+    return created
+
+
+def as_upsert(action: Action) -> Action:
+    """A ``create`` made by :func:`create_new_documents` back into the upsert it was (in place)."""
+    if action["_op_type"] == "create":
+        action["_op_type"] = "update"
+        action["doc"] = action.pop("_source")
+        action["doc_as_upsert"] = True
+    return action
 
 
 class RecentPlacements:

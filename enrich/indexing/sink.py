@@ -30,13 +30,20 @@ from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from pydantic import ValidationError
 
+from ecoute.acked_producer import AckedProducer, Record
 from ecoute.backoff import backoff_delay
 from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
 from enrich.indexing.bulk import Action, write_bulk
 from enrich.indexing.documents import entity_update_actions, mention_actions
-from enrich.indexing.placement import RecentPlacements, existing_locations, family_of, relocate
-from enrich.output import AckedProducer, Record
+from enrich.indexing.placement import (
+    RecentPlacements,
+    as_upsert,
+    create_new_documents,
+    existing_locations,
+    family_of,
+    relocate,
+)
 from schemas.common import utc_now
 from schemas.mention import EnrichedMention, EntityUpdate
 from schemas.topics import MENTIONS_ENRICHED, MENTIONS_ENTITIES
@@ -172,9 +179,14 @@ class IndexSink:
                             offset=msg.offset(),
                         )
                         self.stats.dead_letters += 1
+                    existed = [a for a in outcome.conflicts if a["_op_type"] == "create"]
+                    for action in existed:
+                        as_upsert(action)  # created meanwhile by another writer: upsert it instead
                     todo = outcome.retry
                     if not todo:
                         break
+                    if len(existed) == len(todo):
+                        continue  # nothing but such conflicts: again at once, no backoff
                 if not paused:
                     self.consumer.pause(self.consumer.assignment())
                     paused = True
@@ -198,6 +210,7 @@ class IndexSink:
         locations = self.recent.lookup(keys)
         locations.update(existing_locations(self.es, prefix, actions))
         relocate(prefix, actions, locations)
+        create_new_documents(prefix, actions, set(locations))
         self.recent.remember(prefix, actions)
 
     def _requeue_early_entity_updates(self) -> None:

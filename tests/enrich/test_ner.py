@@ -51,3 +51,40 @@ def test_scope_matched_skips_unmatched_and_rejects_garbage() -> None:
     assert ("place", "Lyon") in [(e.kind, e.text) for e in update.entities]
     assert len(ner_messages(messages, NER, scope="all").produced) == 2
     assert ner_messages(messages, NER, scope="none").produced == []
+
+
+def test_ner_without_the_shared_tok2vec_finds_the_same_entities_as_with_it() -> None:
+    """The shared ``tok2vec`` is excluded because ``ner`` embeds its own encoder: if a model version
+    made ``ner`` listen to ``tok2vec``, this comparison would fail (or spaCy would refuse to run).
+    (Against the *whole* pipeline the entities differ slightly: the parser's sentence boundaries
+    constrain ``ner``; that was already so before, when parser and tagger were excluded.)"""
+    import spacy
+
+    from ecoute.bench.generate import MentionGenerator
+    from enrich.ner import EXCLUDE, MODELS
+
+    gen = MentionGenerator(brands=["Ferralis", "Air Lumen", "Banque Orsay"], seed=3)
+    generated = [gen.one().text for _ in range(200)]  # French and English mixed: both models see both
+    texts = {
+        "fr": [*generated, "Jean Dupont a manifesté à Lyon devant la mairie avec la CGT."],
+        "en": [*generated, "Mark Evans flew from London to Paris."],
+    }
+    for lang, batch in texts.items():
+        full = spacy.load(MODELS[lang], exclude=[c for c in EXCLUDE if c != "tok2vec"])
+        assert "tok2vec" in full.pipe_names
+        expected = [sorted({(e.label_, e.text) for e in doc.ents}) for doc in full.pipe(batch, batch_size=64)]
+        lean = NER.model(lang)
+        assert lean is not None and "tok2vec" not in lean.pipe_names
+        got = [sorted({(e.label_, e.text) for e in doc.ents}) for doc in lean.pipe(batch, batch_size=64)]
+        assert got == expected
+        assert sum(map(len, got)) > len(batch) // 3  # the comparison covers real entities
+
+
+def test_unmatched_mentions_are_skipped_by_their_bytes() -> None:
+    unmatched = _msg(1, "Il pleut à Nantes.", "fr", False)
+    assert b'"matches":[]' in (unmatched.value or b"")
+    # same bytes, but not valid JSON beyond the marker: skipped without being decoded
+    broken = InMessage(b"k", (unmatched.value or b"")[:-5], "mentions.enriched", 0, 2)
+    out = ner_messages([unmatched, broken], NER, scope="matched")
+    assert out.produced == [] and out.rejected == []
+    assert [r.message.offset for r in ner_messages([broken], NER, scope="all").rejected] == [2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from enrich.indexing.bulk import RETRY_ON_CONFLICT, to_operations, write_bulk
-from enrich.indexing.placement import RecentPlacements, relocate
+from enrich.indexing.placement import RecentPlacements, as_upsert, create_new_documents, relocate
 
 
 class _RecordingClient:
@@ -41,6 +41,7 @@ def test_conflicts_and_overload_are_retried_bad_documents_rejected_with_the_reas
     outcome = write_bulk(client, [_action(i) for i in range(5)])  # type: ignore[arg-type]
     assert outcome.written == 1
     assert [a["_id"] for a in outcome.retry] == ["1", "2", "3"]
+    assert [a["_id"] for a in outcome.conflicts] == ["1"]
     ((action, reason),) = outcome.rejected
     assert action["_id"] == "4" and reason == "HTTP 400 mapper_parsing_exception: failed to parse [x]"
 
@@ -95,3 +96,31 @@ def test_one_index_per_id_within_a_batch_and_recent_placements() -> None:
     assert recent.lookup([("mentions", "a"), ("mentions", "c")]) == {
         ("mentions", "c"): "p-mentions-v2-2026.11"
     }
+
+
+def test_documents_found_nowhere_are_created_once_and_a_conflict_goes_back_to_the_upsert() -> None:
+    entity_update = {
+        "_op_type": "update",
+        "_index": "p-mentions-v2-2026.10",
+        "_id": "b",
+        "doc": {"persons": []},
+    }
+    actions = [_action(1), _action(2), {**_action(1), "doc": {"n": 10}}, entity_update, _action(3)]
+    originals = [dict(a) for a in actions]
+    created = create_new_documents("p", actions, known={("mentions", "2")})
+    assert created == 2  # "1" (first of its two writes) and "3"; "2" exists; "b" is no upsert
+    assert [a["_op_type"] for a in actions] == ["create", "update", "update", "update", "create"]
+    assert actions[0] == {
+        "_op_type": "create",
+        "_index": "p-mentions-v2-2026.10",
+        "_id": "1",
+        "_source": {"n": 1},
+    }
+    assert to_operations([actions[0]]) == [
+        {"create": {"_index": "p-mentions-v2-2026.10", "_id": "1"}},
+        {"n": 1},
+    ]
+    assert actions[1:4] == originals[1:4]
+    same = actions[4]
+    assert as_upsert(same) is same and same == originals[4]  # a 409 on create: the upsert it replaced
+    assert as_upsert(actions[1]) == originals[1]  # anything else is left alone

@@ -175,3 +175,51 @@ def test_two_dates_of_one_mention_in_one_batch_give_one_document(
         assert _count(es_client, alias) == 1
         (hit,) = es_client.search(index=alias, query={"match_all": {}})["hits"]["hits"]
         assert hit["_source"]["text"] == "modifié"  # the later message wins, in the first one's index
+
+
+def test_new_documents_are_created_and_one_that_appeared_meanwhile_is_upserted(
+    pipeline_settings: Settings, es_client: Elasticsearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document no lookup can see yet (written by someone else, not refreshed) makes the ``create``
+    answer 409; the sink then upserts it at once, keeping what was there (here a CM's state)."""
+    import enrich.indexing.sink as sink_module
+    from ecoute.es import ensure_mention_templates
+    from enrich.indexing.bulk import Action, BulkOutcome, write_bulk
+
+    s = pipeline_settings
+    ensure_topics(s)
+    ensure_mention_templates(es_client, s.index_prefix)
+    hidden, fresh = _mention(1, tenant="acme"), _mention(2, tenant="acme")
+    index = mentions_index.monthly_index(s.index_prefix, "tenant-mentions", hidden.published_at)
+    if not es_client.indices.exists(index=index):
+        es_client.indices.create(index=index)
+    es_client.indices.put_settings(index=index, settings={"refresh_interval": "-1"})  # nothing searchable
+    doc_id = mentions_index.tenant_doc_id("acme", hidden.id)
+    es_client.index(index=index, id=doc_id, document={"id": hidden.id, "state": {"read": True}})
+
+    sent: list[list[tuple[str, str]]] = []
+
+    def spy(es: Elasticsearch, actions: list[Action], *, refresh: bool = False) -> BulkOutcome:
+        sent.append([(a["_op_type"], a["_id"]) for a in actions])
+        return write_bulk(es, actions, refresh=refresh)
+
+    monkeypatch.setattr(sink_module, "write_bulk", spy)
+    produce(
+        s.kafka_bootstrap or "",
+        s.topic("mentions.enriched"),
+        [(m.id.encode(), m.model_dump_json().encode()) for m in (hidden, fresh)],
+    )
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.messages >= 2 and sink.stats.documents >= 4)
+
+    assert sent[0] == [
+        ("create", hidden.id),
+        ("create", doc_id),
+        ("create", fresh.id),
+        ("create", mentions_index.tenant_doc_id("acme", fresh.id)),
+    ]
+    assert sent[1:] == [[("update", doc_id)]]  # only the conflicting one, retried at once as an upsert
+    assert sink.stats.retries == 0 and sink.stats.documents == 4
+    doc = es_client.get(index=index, id=doc_id)["_source"]
+    assert doc["state"] == {"read": True} and doc["text"] == hidden.text and doc["tenant"] == "acme"
+    assert _count(es_client, mentions_index.alias(s.index_prefix, "tenant-mentions")) == 2
