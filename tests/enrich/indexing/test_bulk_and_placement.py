@@ -15,7 +15,7 @@ class _RecordingClient:
         self.statuses = statuses
         self.operations: list[dict[str, Any]] = []
 
-    def bulk(self, operations: list[dict[str, Any]], refresh: Any) -> dict[str, Any]:
+    def bulk(self, operations: list[dict[str, Any]], refresh: Any, filter_path: Any) -> dict[str, Any]:
         self.operations = operations
         items = []
         for status in self.statuses:
