@@ -124,3 +124,13 @@ def test_documents_found_nowhere_are_created_once_and_a_conflict_goes_back_to_th
     same = actions[4]
     assert as_upsert(same) is same and same == originals[4]  # a 409 on create: the upsert it replaced
     assert as_upsert(actions[1]) == originals[1]  # anything else is left alone
+
+
+def test_entity_updates_wait_while_mentions_have_a_backlog_with_hysteresis() -> None:
+    from enrich.indexing.sink import entity_updates_wait
+
+    assert entity_updates_wait(1000, 1000, waiting=False)  # a full batch: a backlog
+    assert entity_updates_wait(700, 1000, waiting=True)  # still more than half full: keep waiting
+    assert not entity_updates_wait(700, 1000, waiting=False)  # ...and do not start waiting on it
+    assert not entity_updates_wait(500, 1000, waiting=True)  # at most half full: the backlog is gone
+    assert not entity_updates_wait(0, 1000, waiting=True)

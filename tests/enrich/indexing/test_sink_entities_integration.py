@@ -3,6 +3,8 @@ an update that arrives before its document."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from elasticsearch import Elasticsearch
 
@@ -73,3 +75,53 @@ def test_entity_updates_land_even_before_their_document(
         DeadLetter.model_validate_json(m.value() or b"") for m in read_all(bootstrap, s.topic("dlq.index"), 1)
     ]
     assert letter.key == "bad" and "EntityUpdate" in letter.reason
+
+
+def test_entity_updates_wait_while_mentions_have_a_backlog_then_all_land(
+    pipeline_settings: Settings, es_client: Elasticsearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = pipeline_settings.model_copy(update={"index_batch_size": 200})
+    ensure_topics(s)
+    ensure_mention_templates(es_client, s.index_prefix)
+    mentions = [_mention(i).model_copy(update={"published_at": NOW}) for i in range(1500)]
+    updates = [
+        EntityUpdate(
+            id=m.id, published_at=m.published_at, tenants=(), entities=(Entity(kind="place", text="Lyon"),)
+        )
+        for m in mentions[:30]
+    ]
+    bootstrap = s.kafka_bootstrap or ""
+    produce(
+        bootstrap,
+        s.topic("mentions.enriched"),
+        [(m.id.encode(), m.model_dump_json().encode()) for m in mentions],
+    )
+    produce(
+        bootstrap,
+        s.topic("mentions.entities"),
+        [(u.id.encode(), u.model_dump_json().encode()) for u in updates],
+    )
+
+    batches: list[tuple[int, int]] = []  # (messages, entity updates) of each batch, in order
+    real_process = IndexSink.process
+
+    def spy(self: IndexSink, messages: list[Any], stop: Any) -> None:
+        batches.append((len(messages), sum(m.topic() == self.entities_topic for m in messages)))
+        real_process(self, messages, stop)
+
+    monkeypatch.setattr(IndexSink, "process", spy)
+    global_alias = mentions_index.alias(s.index_prefix, "mentions")
+
+    def all_landed() -> bool:
+        es_client.indices.refresh(index=global_alias)
+        return int(es_client.count(index=global_alias, query={"term": {"places": "Lyon"}})["count"]) == 30
+
+    sink = IndexSink(s, es_client)
+    _run_until(sink, lambda: sink.stats.mentions >= 1500 and all_landed())
+
+    assert all_landed() and _count(es_client, global_alias) == 1500
+    full = [i for i, (n, _) in enumerate(batches) if n >= 200]
+    assert len(full) >= 3  # the backlog was real
+    # after a full batch, the next batch carries no entity update (they were paused)
+    assert all(batches[i + 1][1] == 0 for i in full if i + 1 < len(batches))
+    assert sum(e for _, e in batches) >= 30  # and every update was applied once the backlog was gone
