@@ -285,7 +285,6 @@ class IndexSink:
         """Consume until ``stop`` is set; returns the counters."""
         self.consumer.subscribe([self.topic, self.entities_topic])
         log.info("index sink started", extra={"topic": self.topic, "group": self.settings.group("index")})
-        waiting = False
         try:
             while not stop.is_set():
                 batch = self.consumer.consume(
@@ -295,10 +294,9 @@ class IndexSink:
                     self.process(batch, stop)
                     if on_batch:
                         on_batch(self.stats)
-                wait = entity_updates_wait(len(batch), self.settings.index_batch_size, waiting)
-                if wait or waiting:
-                    self._hold_entity_updates(wait)
-                waiting = wait
+                hold = entity_updates_wait(len(batch), self.settings.index_batch_size, self.holding)
+                if hold or self.holding:
+                    self._hold_entity_updates(hold)
         finally:
             self.consumer.close()
             log.info(
