@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from typing import Protocol
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
 
+from ecoute.kafka import table_reader_config
 from ecoute.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,15 +74,7 @@ class CompactedTopicReader:
         return []
 
     def _follow(self) -> None:
-        consumer = Consumer(
-            {
-                "bootstrap.servers": self.settings.effective_kafka_bootstrap,
-                "group.id": f"unused-{uuid.uuid4().hex}",  # required by the client; never committed
-                "enable.auto.commit": False,
-                "enable.partition.eof": True,
-                "allow.auto.create.topics": False,
-            }
-        )
+        consumer = Consumer(table_reader_config(self.settings, **{"allow.auto.create.topics": False}))
         try:
             partitions = self._partitions(consumer)
             if not partitions:

@@ -15,11 +15,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer
 from rich.console import Console
 from rich.table import Table
 
 from ecoute.children import Child, spawn, stage_env, stop_all
+from ecoute.kafka import watermark_offsets
 from ecoute.settings import Settings
 from ingest.runner import PollReport
 
@@ -46,7 +47,7 @@ def topic_end_offsets(settings: Settings, topic: str) -> int:
         parts = meta.topics[topic].partitions if topic in meta.topics else {}
         total = 0
         for p in parts:
-            _, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            _, high = watermark_offsets(consumer, topic, p)
             total += max(high, 0)
         return total
     finally:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from confluent_kafka import KafkaException, Message, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
+from ecoute.backoff import backoff_delay
 from ecoute.settings import Settings
 from schemas.common import utc_now
 from schemas.dead_letter import DeadLetter
@@ -51,6 +53,52 @@ def consumer_config(settings: Settings, group: str, **overrides: Any) -> dict[st
         "partition.assignment.strategy": "cooperative-sticky",
         "max.poll.interval.ms": 300_000,
         "logger": _client_log,
+    }
+    cfg.update(overrides)
+    return cfg
+
+
+_LEADERLESS = frozenset(
+    {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}
+)
+
+
+def watermark_offsets(
+    consumer: Consumer, topic: str, partition: int, timeout_s: float = 10.0
+) -> tuple[int, int]:
+    """``(low, high)`` offsets of one partition. A topic created a moment ago may have no leader yet
+    (``NOT_LEADER_FOR_PARTITION`` and kin): such transient errors are retried with backoff and jitter
+    until ``timeout_s``; any other error, or a transient one still there at the deadline, raises
+    ``KafkaException``."""
+    deadline = time.monotonic() + timeout_s
+    attempt = 0
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            low, high = consumer.get_watermark_offsets(
+                TopicPartition(topic, partition), timeout=max(left, 0.1)
+            )
+            return int(low), int(high)
+        except KafkaException as exc:
+            error = exc.args[0] if exc.args else None
+            transient = isinstance(error, KafkaError) and (error.retriable() or error.code() in _LEADERLESS)
+            if not transient or left <= 0:
+                raise
+            log.info(
+                "no partition leader yet, retrying: %s", error, extra={"topic": topic, "partition": partition}
+            )
+            time.sleep(min(backoff_delay(attempt, base_s=0.1), max(left, 0.0)))
+            attempt += 1
+
+
+def table_reader_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """A consumer that reads whole topics from the offsets it assigns itself and never commits (the
+    group id is a throwaway the client requires): the readers of compacted configuration topics."""
+    cfg: dict[str, Any] = {
+        "bootstrap.servers": settings.effective_kafka_bootstrap,
+        "group.id": f"unused-{uuid.uuid4().hex}",
+        "enable.auto.commit": False,
+        "enable.partition.eof": True,
     }
     cfg.update(overrides)
     return cfg

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from pydantic import ValidationError
 
-from ecoute.kafka import consumer_config, producer_config
+from ecoute.kafka import consumer_config, producer_config, watermark_offsets
 from ecoute.settings import Settings
 from ingest.recovery import reconcile_pending
 from schemas.cursor import SourceCursor
@@ -81,7 +81,7 @@ def read_topic_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -
             raise RuntimeError(f"cannot read {topic}: {meta.error}")
         ends: dict[int, int] = {}
         for p in meta.partitions:
-            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout_s)
+            low, high = watermark_offsets(consumer, topic, p, timeout_s)
             if high > low:
                 ends[p] = high
         latest: dict[str, bytes | None] = {}
@@ -104,10 +104,7 @@ def read_topic_to_end(settings: Settings, topic: str, timeout_s: float = 30.0) -
 
 def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 10.0) -> dict[int, int]:
     meta = consumer.list_topics(topic, timeout=timeout_s).topics[topic]
-    return {
-        p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout_s)[1]
-        for p in meta.partitions
-    }
+    return {p: watermark_offsets(consumer, topic, p, timeout_s)[1] for p in meta.partitions}
 
 
 class KafkaCursorStore:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 from pydantic import ValidationError
 
-from ecoute.kafka import consumer_config
+from ecoute.kafka import consumer_config, watermark_offsets
 from ecoute.settings import Settings
 from ingest.seen import remember
 from schemas.common import utc_now
@@ -33,9 +33,7 @@ def _scan(
     consumer: Consumer, topic: str, start: dict[int, int], wanted: set[str], until_ms: int
 ) -> list[bytes]:
     meta = consumer.list_topics(topic, timeout=10).topics[topic]
-    ends = {
-        p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in meta.partitions
-    }
+    ends = {p: watermark_offsets(consumer, topic, p)[1] for p in meta.partitions}
     todo = {p: end for p, end in ends.items() if start.get(p, 0) < end}
     if not todo:
         return []

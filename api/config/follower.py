@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Generic, Protocol, TypeVar
 
@@ -30,7 +29,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaExcepti
 from pydantic import BaseModel
 
 from ecoute.config_topics import ConfigWriteError, ConfigWriter, Written
-from ecoute.kafka import ensure_topics
+from ecoute.kafka import ensure_topics, table_reader_config
 from ecoute.settings import Settings
 from schemas.topics import TopicSpec
 
@@ -164,15 +163,7 @@ class FollowedConfig(Generic[V]):
         ]
 
     def _follow(self) -> None:
-        consumer = Consumer(
-            {
-                "bootstrap.servers": self.settings.effective_kafka_bootstrap,
-                "group.id": f"unused-{uuid.uuid4().hex}",  # required by the client; never committed
-                "enable.auto.commit": False,
-                "enable.partition.eof": True,
-                "fetch.wait.max.ms": 50,
-            }
-        )
+        consumer = Consumer(table_reader_config(self.settings, **{"fetch.wait.max.ms": 50}))
         try:
             partitions = self._partitions(consumer)
             consumer.assign(partitions)

@@ -30,6 +30,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, with_descendants
 from ecoute.children import Child, spawn, stage_env, stop_all
+from ecoute.kafka import watermark_offsets
 from ecoute.settings import Settings
 
 HOT_WORD = "zorglub"
@@ -51,7 +52,7 @@ def _lag(consumer: Consumer, group_probe: Consumer, topic: str) -> int:
     parts = [TopicPartition(topic, p) for p in meta.topics[topic].partitions]
     lag = 0
     for tp in group_probe.committed(parts, timeout=10):
-        _, high = consumer.get_watermark_offsets(TopicPartition(topic, tp.partition), timeout=10)
+        _, high = watermark_offsets(consumer, topic, tp.partition)
         lag += high - (tp.offset if tp.offset >= 0 else 0)
     return lag
 

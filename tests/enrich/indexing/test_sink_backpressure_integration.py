@@ -9,7 +9,6 @@ import socket
 import socketserver
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,7 +19,7 @@ from ecoute.es import ensure_mention_templates, es_client
 from ecoute.kafka import ensure_topics
 from ecoute.settings import Settings
 from enrich.indexing.sink import IndexSink
-from schemas.mention import EnrichedMention, QueryMatch, stable_mention_id
+from tests.enrich.indexing.test_sink_integration import _count, _mention
 from tests.kafka_utils import committed_offsets, produce
 
 pytestmark = pytest.mark.integration
@@ -68,27 +67,6 @@ class _Gate(socketserver.ThreadingTCPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-def _mention(i: int) -> EnrichedMention:
-    now = datetime.now(UTC)
-    return EnrichedMention(
-        id=stable_mention_id("feed", f"outage-{i}"),
-        source_type="feed",
-        source_id="s",
-        text=f"panne numéro {i}",
-        url=f"https://ex.example/{i}",
-        published_at=now - timedelta(minutes=i),
-        fetched_at=now,
-        enriched_at=now,
-        lang="fr",
-        matches=(QueryMatch(tenant="acme", query_id="q"),) if i % 2 else (),
-    )
-
-
-def _count(es: Elasticsearch, alias: str) -> int:
-    es.indices.refresh(index=alias, ignore_unavailable=True, allow_no_indices=True)
-    return int(es.count(index=alias, ignore_unavailable=True, allow_no_indices=True)["count"])
-
-
 def test_elasticsearch_outage_pauses_then_resumes_without_loss_or_duplicate(
     pipeline_settings: Settings, es_client: Elasticsearch
 ) -> None:
@@ -96,7 +74,7 @@ def test_elasticsearch_outage_pauses_then_resumes_without_loss_or_duplicate(
     ensure_topics(s)
     ensure_mention_templates(es_client, s.index_prefix)
     topic = s.topic("mentions.enriched")
-    mentions = [_mention(i) for i in range(120)]
+    mentions = [_mention(i, tenant="acme" if i % 2 else None) for i in range(120)]
     produce(s.kafka_bootstrap or "", topic, [(m.id.encode(), m.model_dump_json().encode()) for m in mentions])
     global_alias = mentions_index.alias(s.index_prefix, "mentions")
     tenant_alias = mentions_index.alias(s.index_prefix, "tenant-mentions")
