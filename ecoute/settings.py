@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     ner_scope: Literal["matched", "all", "none"] = Field(
         default="matched", description="which mentions get spaCy NER (people, organisations, places)"
     )
+    # spaCy's encoder runs on padded batches: 256 texts per call cost ~12 % less CPU per text than 64
+    # (measured with ecoute bench e2e and on generated mentions); NER is off the fresh-mention path
+    ner_batch_size: int = Field(default=256, ge=1)
     index_batch_size: int = Field(default=1000, ge=1)
     index_batch_within_s: float = Field(default=0.25, gt=0)
     index_max_retries: int = Field(default=8, ge=0)

@@ -58,7 +58,7 @@ def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: str) ->
 def create_ner_app(
     settings: Settings, ner: SpacyNer | None = None, producer: AckedProducer | None = None
 ) -> faust.App:
-    tagger = ner or SpacyNer()
+    tagger = ner or SpacyNer(batch_size=settings.ner_batch_size)
     out_topic = settings.topic(MENTIONS_ENTITIES.name)
     dlq_topic = settings.topic(DLQ_ENRICH.name)
 
@@ -71,7 +71,7 @@ def create_ner_app(
         stage="ner",
         source_topic=settings.topic(MENTIONS_ENRICHED.name),
         step=step,
-        batch_size=64,
+        batch_size=settings.ner_batch_size,
         within_s=settings.enrich_batch_within_s,
         producer=producer,
     )

@@ -3,7 +3,10 @@
 Documents go to the monthly index of their publication time, but a source may change an item's date
 between two fetches (or give none, so the fetch time stands in): the same mention id would then land in
 two months' indices and be counted twice. Before each bulk write the sink asks Elasticsearch where the
-batch's ids already are (one ``ids`` search per family, ``_source`` off) and sends the updates there.
+batch's ids already are and sends the updates there: one ``ids`` search per family (``_source`` off) over
+the family's indices *other than those the batch writes to* (listed with one alias request). In its own
+target index an existing document needs no search: its ``create`` answers 409 and is upserted (below).
+So while the batch's month is the family's only index, no search is made at all.
 Only indices of the current mapping version are reused: a document still in an older version's index
 is written to the new version's month (``ecoute es migrate`` then keeps the newer copy).
 
@@ -29,6 +32,7 @@ from ecoute import mentions_index
 from ecoute.mentions_index import FAMILIES, MAPPING_VERSION, Family
 
 Action = dict[str, Any]
+MAX_HITS = 10_000  # Elasticsearch's default max_result_window
 
 
 def family_of(prefix: str, index: str) -> Family | None:
@@ -41,30 +45,55 @@ def family_of(prefix: str, index: str) -> Family | None:
 def existing_locations(
     es: Elasticsearch, prefix: str, actions: list[Action]
 ) -> dict[tuple[Family, str], str]:
-    """``(family, _id)`` → current-version index holding it, for the ids of ``actions``.
+    """``(family, _id)`` → current-version index holding it, for the ids of ``actions``, searched in the
+    family's indices other than the ones ``actions`` target (a document in its own target index is not
+    reported: see the module docstring).
 
     Raises ``elasticsearch.TransportError``/``ApiError`` like any request (the caller retries).
     """
     ids: dict[Family, set[str]] = defaultdict(set)
+    targets: dict[Family, set[str]] = defaultdict(set)
     for action in actions:
         family = family_of(prefix, action["_index"])
         if family is not None:
             ids[family].add(action["_id"])
+            targets[family].add(action["_index"])
+    if not ids:
+        return {}
+    elsewhere = other_indices(es, prefix, targets)
     found: dict[tuple[Family, str], str] = {}
     for family, wanted in ids.items():
+        if not elsewhere.get(family):
+            continue
         resp = es.search(
-            index=mentions_index.alias(prefix, family),
+            index=",".join(sorted(elsewhere[family])),
             query={"ids": {"values": sorted(wanted)}},
-            size=len(wanted) * 2,
+            size=min(len(wanted) * len(elsewhere[family]), MAX_HITS),
             source=False,
             ignore_unavailable=True,
             allow_no_indices=True,
         )
         for hit in resp["hits"]["hits"]:
-            parsed = mentions_index.parse_index(prefix, family, hit["_index"])
-            if parsed is not None and parsed[0] == MAPPING_VERSION:
-                found[(family, hit["_id"])] = hit["_index"]
+            found[(family, hit["_id"])] = hit["_index"]
     return found
+
+
+def other_indices(
+    es: Elasticsearch, prefix: str, targets: dict[Family, set[str]]
+) -> dict[Family, set[str]]:
+    """The current-version indices behind each family's read alias, minus ``targets[family]``
+    (one request; an alias that does not exist yet has no index)."""
+    names = ",".join(mentions_index.alias(prefix, family) for family in targets)
+    resp = es.options(ignore_status=404).indices.get_alias(name=names)
+    out: dict[Family, set[str]] = defaultdict(set)
+    for index, info in resp.body.items():
+        if not isinstance(info, dict) or "aliases" not in info:
+            continue  # a 404 body for a missing alias: "error", "status"
+        for family, mine in targets.items():
+            parsed = mentions_index.parse_index(prefix, family, index)
+            if parsed is not None and parsed[0] == MAPPING_VERSION and index not in mine:
+                out[family].add(index)
+    return out
 
 
 def relocate(prefix: str, actions: list[Action], locations: dict[tuple[Family, str], str]) -> int:
