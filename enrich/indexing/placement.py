@@ -78,9 +78,7 @@ def existing_locations(
     return found
 
 
-def other_indices(
-    es: Elasticsearch, prefix: str, targets: dict[Family, set[str]]
-) -> dict[Family, set[str]]:
+def other_indices(es: Elasticsearch, prefix: str, targets: dict[Family, set[str]]) -> dict[Family, set[str]]:
     """The current-version indices behind each family's read alias, minus ``targets[family]``
     (one request; an alias that does not exist yet has no index)."""
     names = ",".join(mentions_index.alias(prefix, family) for family in targets)
