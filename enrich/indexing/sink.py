@@ -11,6 +11,10 @@ Contract (arroyo-style, commit after process):
   (a whole request Elasticsearch refuses with another 4xx is a bug and raises);
 * only then are the batch's offsets committed. A crash before the commit replays the batch, and the
   deterministic document ids make the replay harmless.
+* one batch is in flight at a time: its bulk goes out on a writer thread while the consumer thread
+  decodes the next batch; the next one is sent only after the previous one is written and committed
+  (so a document's write is never overtaken by a later update of it). Consumer, retries and commits
+  stay on the consumer thread.
 * entity updates are partial updates of existing documents; one that arrives before its document
   (the two topics are not ordered with each other) is produced again to ``mentions.entities`` with an
   attempt count (acknowledged before the commit), and dead-lettered after ``ENTITY_UPDATE_ATTEMPTS``;
@@ -25,6 +29,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +41,7 @@ from ecoute.acked_producer import AckedProducer, Record
 from ecoute.backoff import backoff_delay
 from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
-from enrich.indexing.bulk import Action, write_bulk
+from enrich.indexing.bulk import Action, BulkOutcome, write_bulk
 from enrich.indexing.documents import entity_update_actions, mention_actions
 from enrich.indexing.placement import (
     RecentPlacements,
@@ -142,7 +147,19 @@ class IndexSink:
         return out + entity_updates  # in one bulk, a document is written before its entities
 
     # --- Elasticsearch with retries and backpressure -------------------------------------------
-    def _write(self, pending: list[tuple[Message, Action]], stop: threading.Event) -> None:
+    def _place_and_write(self, actions: list[Action]) -> BulkOutcome:
+        """First attempt of a batch (runs on the writer thread while the next batch is decoded)."""
+        self._place(actions)
+        return write_bulk(self.es, actions, refresh=self.refresh)
+
+    def _write(
+        self,
+        pending: list[tuple[Message, Action]],
+        stop: threading.Event,
+        first: Future[BulkOutcome] | None = None,
+    ) -> None:
+        """Write ``pending`` completely, retrying with backoff while consumption is paused. ``first``:
+        the first attempt (placement + bulk), already sent on the writer thread."""
         by_id = {id(action): msg for msg, action in pending}
         todo = [action for _, action in pending]
         attempt = 0
@@ -151,10 +168,15 @@ class IndexSink:
         try:
             while todo:
                 try:
-                    if not located:
-                        self._place(todo)
+                    if first is not None:
+                        attempt_in_flight, first = first, None
+                        outcome = attempt_in_flight.result()  # raises what the request raised
                         located = True
-                    outcome = write_bulk(self.es, todo, refresh=self.refresh)
+                    else:
+                        if not located:
+                            self._place(todo)  # again after a failed first attempt: idempotent
+                            located = True
+                        outcome = write_bulk(self.es, todo, refresh=self.refresh)
                 except (TransportError, ApiError) as exc:
                     if isinstance(exc, ApiError) and exc.meta.status != 429 and exc.meta.status < 500:
                         raise  # the request itself is wrong: retrying cannot help
@@ -249,8 +271,8 @@ class IndexSink:
         except KafkaException as exc:  # partition revoked meanwhile: its new owner replays (idempotent)
             log.warning("offset commit failed: %s", exc, extra={"topic": self.topic})
 
-    def process(self, messages: list[Message], stop: threading.Event) -> None:
-        """Index one batch completely (or raise), then commit its offsets."""
+    def _prepare(self, messages: list[Message]) -> _Batch | None:
+        """Decode ``messages`` into bulk actions (None if there were only consumer errors)."""
         real = []
         for msg in messages:
             if msg.error():
@@ -258,13 +280,27 @@ class IndexSink:
                 continue
             real.append(msg)
         if not real:
-            return
+            return None
         self.stats.messages += len(real)
-        self._write(self._actions(real), stop)
+        return _Batch(real, self._actions(real))
+
+    def _send(self, batch: _Batch, writer: ThreadPoolExecutor) -> None:
+        """Start the batch's first attempt (placement + bulk) on the writer thread."""
+        batch.first = writer.submit(self._place_and_write, [action for _, action in batch.pending])
+
+    def _finish(self, batch: _Batch, stop: threading.Event) -> None:
+        """Complete the batch's writes (retrying), requeue early entity updates, then commit."""
+        self._write(batch.pending, stop, batch.first)
         self._requeue_early_entity_updates()
         self.dead_letters.flush()
-        self._commit(real)
+        self._commit(batch.messages)
         self.stats.batches += 1
+
+    def process(self, messages: list[Message], stop: threading.Event) -> None:
+        """Index one batch completely (or raise), then commit its offsets."""
+        batch = self._prepare(messages)
+        if batch is not None:
+            self._finish(batch, stop)
 
     def _hold_entity_updates(self, hold: bool) -> None:
         """Pause (again: a rebalance or a backoff may have resumed them) or resume the entity-update
@@ -285,25 +321,45 @@ class IndexSink:
         """Consume until ``stop`` is set; returns the counters."""
         self.consumer.subscribe([self.topic, self.entities_topic])
         log.info("index sink started", extra={"topic": self.topic, "group": self.settings.group("index")})
+        in_flight: _Batch | None = None
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer")
         try:
             while not stop.is_set():
-                batch = self.consumer.consume(
+                messages = self.consumer.consume(
                     self.settings.index_batch_size, self.settings.index_batch_within_s
                 )
-                if batch:
-                    self.process(batch, stop)
+                ready = self._prepare(messages) if messages else None  # while the previous one is written
+                if in_flight is not None:
+                    self._finish(in_flight, stop)
+                    in_flight = None
                     if on_batch:
                         on_batch(self.stats)
-                hold = entity_updates_wait(len(batch), self.settings.index_batch_size, self.holding)
+                if ready is not None:  # sent only now: a later batch's update never overtakes a write
+                    self._send(ready, writer)
+                    in_flight = ready
+                hold = entity_updates_wait(len(messages), self.settings.index_batch_size, self.holding)
                 if hold or self.holding:
                     self._hold_entity_updates(hold)
+            if in_flight is not None:  # stopping: the batch in flight is finished and committed
+                self._finish(in_flight, stop)
+                if on_batch:
+                    on_batch(self.stats)
         finally:
+            writer.shutdown(wait=True)  # after an error: no request left running behind the close
             self.consumer.close()
             log.info(
                 "index sink stopped",
                 extra={"messages": self.stats.messages, "documents": self.stats.documents},
             )
         return self.stats
+
+
+@dataclass(slots=True)
+class _Batch:
+    messages: list[Message]
+    pending: list[tuple[Message, Action]]
+    first: Future[BulkOutcome] | None = None
+    """The first write attempt, sent on the writer thread (None: :meth:`IndexSink._write` sends it)."""
 
 
 def entity_updates_wait(batch_len: int, batch_size: int, waiting: bool) -> bool:

@@ -103,13 +103,13 @@ def test_entity_updates_wait_while_mentions_have_a_backlog_then_all_land(
     )
 
     batches: list[tuple[int, int]] = []  # (messages, entity updates) of each batch, in order
-    real_process = IndexSink.process
+    real_prepare = IndexSink._prepare
 
-    def spy(self: IndexSink, messages: list[Any], stop: Any) -> None:
+    def spy(self: IndexSink, messages: list[Any]) -> Any:
         batches.append((len(messages), sum(m.topic() == self.entities_topic for m in messages)))
-        real_process(self, messages, stop)
+        return real_prepare(self, messages)
 
-    monkeypatch.setattr(IndexSink, "process", spy)
+    monkeypatch.setattr(IndexSink, "_prepare", spy)
     global_alias = mentions_index.alias(s.index_prefix, "mentions")
 
     def all_landed() -> bool:

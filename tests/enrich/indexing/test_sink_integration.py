@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -223,3 +225,58 @@ def test_new_documents_are_created_and_one_that_appeared_meanwhile_is_upserted(
     doc = es_client.get(index=index, id=doc_id)["_source"]
     assert doc["state"] == {"read": True} and doc["text"] == hidden.text and doc["tenant"] == "acme"
     assert _count(es_client, mentions_index.alias(s.index_prefix, "tenant-mentions")) == 2
+
+
+def test_the_next_batch_is_decoded_while_one_is_written_and_sent_only_after_its_commit(
+    pipeline_settings: Settings, es_client: Elasticsearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecoute.es import ensure_mention_templates
+
+    s = pipeline_settings.model_copy(update={"index_batch_size": 100})
+    ensure_topics(s)
+    ensure_mention_templates(es_client, s.index_prefix)
+    mentions = [_mention(i, tenant="acme") for i in range(1000)]
+    topic = s.topic("mentions.enriched")
+    produce(s.kafka_bootstrap or "", topic, [(m.id.encode(), m.model_dump_json().encode()) for m in mentions])
+
+    events: list[str] = []
+    real_prepare, real_write, real_commit = IndexSink._prepare, IndexSink._place_and_write, IndexSink._commit
+
+    def prepare(self: IndexSink, messages: list[Any]) -> Any:
+        batch = real_prepare(self, messages)
+        if batch is not None:  # not only partition-end events
+            events.append("decode")
+        return batch
+
+    def place_and_write(self: IndexSink, actions: list[Any]) -> Any:
+        events.append("send")
+        time.sleep(0.3)  # a slow Elasticsearch: the next batch is decoded meanwhile
+        outcome = real_write(self, actions)
+        events.append("written")
+        return outcome
+
+    def commit(self: IndexSink, messages: list[Any]) -> None:
+        real_commit(self, messages)
+        events.append("committed")
+
+    monkeypatch.setattr(IndexSink, "_prepare", prepare)
+    monkeypatch.setattr(IndexSink, "_place_and_write", place_and_write)
+    monkeypatch.setattr(IndexSink, "_commit", commit)
+    sink = IndexSink(s, es_client)
+    _run_until(
+        sink, lambda: sink.stats.batches >= 1 and sink.stats.messages >= 1000
+    )
+
+    sends = [i for i, e in enumerate(events) if e == "send"]
+    overlapped = 0
+    for first, second in itertools.pairwise(sends):
+        between = events[first:second]
+        # a batch is sent only once the previous one is written and committed...
+        assert "written" in between and between.index("written") < between.index("committed")
+        # ...and the next one was decoded meanwhile (when it had arrived by then)
+        overlapped += "decode" in between[: between.index("written")]
+    assert overlapped >= 3
+    assert events.count("send") == events.count("committed") == sink.stats.batches
+    assert _count(es_client, mentions_index.alias(s.index_prefix, "mentions")) == 1000
+    committed = committed_offsets(s.kafka_bootstrap or "", s.group("index"), topic, s.topic_partitions)
+    assert sum(committed.values()) == 1000
