@@ -132,6 +132,7 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     timeline = [row for row in result["timeline"] if "lag" in row]
     assert timeline and set(timeline[-1]["lag"]) == set(STAGES)
     assert timeline[-1]["lag"]["enrich"] == 0 and timeline[-1]["searchable"] >= timeline[0]["searchable"]
+    assert result["lag_at_start"] == timeline[0]["lag"] and result["lag_at_drain"] == timeline[-1]["lag"]
     assert set(STAGES) <= set(result["cpu_s"]) and result["cpu_s"]["enrich"] > 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
     assert plot_e2e(result, tmp_path / "e2e.png").stat().st_size > 10_000
