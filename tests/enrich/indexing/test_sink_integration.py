@@ -263,9 +263,7 @@ def test_the_next_batch_is_decoded_while_one_is_written_and_sent_only_after_its_
     monkeypatch.setattr(IndexSink, "_place_and_write", place_and_write)
     monkeypatch.setattr(IndexSink, "_commit", commit)
     sink = IndexSink(s, es_client)
-    _run_until(
-        sink, lambda: sink.stats.batches >= 1 and sink.stats.messages >= 1000
-    )
+    _run_until(sink, lambda: sink.stats.batches >= 1 and sink.stats.messages >= 1000)
 
     sends = [i for i, e in enumerate(events) if e == "send"]
     overlapped = 0
