@@ -148,6 +148,17 @@ def run_ingest(
             server.shutdown()
 
 
+def lowest_cpu_priority() -> None:
+    """Nice 19, and on Linux ``SCHED_IDLE`` too: the calling thread (and the threads it starts later)
+    then runs only when no normal task wants the CPU — nice 19 alone still gets a small share.
+    Lowering one's own priority needs no privilege; where ``SCHED_IDLE`` is missing, nice 19 stays."""
+    os.nice(19)
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError) as exc:
+        log.info("SCHED_IDLE unavailable, nice 19 only: %s", exc)
+
+
 def run_ner_worker(settings: Settings) -> None:
     """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM.
 
@@ -155,13 +166,13 @@ def run_ner_worker(settings: Settings) -> None:
     hot path (searchable mentions, alerts); under load its backlog grows instead, entities arrive
     later, and it catches up when the load drops."""
     _exit_on_signals_until_faust_starts()
-    os.nice(19)
+    lowest_cpu_priority()
     import faust
 
     from enrich.ner import SpacyNer
     from enrich.ner_app import create_ner_app
 
-    ner = SpacyNer()
+    ner = SpacyNer(batch_size=settings.ner_batch_size)
     ner.model("fr")  # load the models before joining the consumer group
     ner.model("en")
     worker = faust.Worker(
