@@ -44,6 +44,7 @@ STAGE_SOURCE = {
     "webhooks": "alerts",
 }
 BENCH_PROCESS = "bench"
+ENTITY_UPDATES_LAG = "index-entities"  # NER's entity updates not yet applied by the index sink
 
 
 def _lag(consumer: Consumer, group_probe: Consumer, topic: str) -> int:
@@ -225,7 +226,7 @@ class Timeline:
         return {
             stage: _lag(self._probe, self._group_probes[stage], s.topic(topic))
             for stage, topic in STAGE_SOURCE.items()
-        }
+        } | {ENTITY_UPDATES_LAG: _lag(self._probe, self._group_probes["index"], s.topic("mentions.entities"))}
 
     def _run(self) -> None:
         while not self._stop.is_set():

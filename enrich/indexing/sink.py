@@ -18,8 +18,9 @@ Contract (arroyo-style, commit after process):
 * entity updates are partial updates of existing documents; one that arrives before its document
   (the two topics are not ordered with each other) is produced again to ``mentions.entities`` with an
   attempt count (acknowledged before the commit), and dead-lettered after ``ENTITY_UPDATE_ATTEMPTS``;
-* while mentions have a backlog (a full batch), the entity-update partitions are paused, and resumed
-  once a batch is at most half full (:func:`entity_updates_wait`): new mentions become searchable first;
+* while mentions arrive fast or have a backlog (a batch of ``index_entities_wait_at`` messages or more),
+  the entity-update partitions are paused, and resumed once a batch brings at most half of that
+  (:func:`entity_updates_wait`): new mentions become searchable first;
 * SIGTERM (``stop``): the current batch is finished and committed, then the consumer closes.
 """
 
@@ -337,7 +338,7 @@ class IndexSink:
                 if ready is not None:  # sent only now: a later batch's update never overtakes a write
                     self._send(ready, writer)
                     in_flight = ready
-                hold = entity_updates_wait(len(messages), self.settings.index_batch_size, self.holding)
+                hold = entity_updates_wait(len(messages), self.settings.index_entities_wait_at, self.holding)
                 if hold or self.holding:
                     self._hold_entity_updates(hold)
             if in_flight is not None:  # stopping: the batch in flight is finished and committed
@@ -362,14 +363,15 @@ class _Batch:
     """The first write attempt, sent on the writer thread (None: :meth:`IndexSink._write` sends it)."""
 
 
-def entity_updates_wait(batch_len: int, batch_size: int, waiting: bool) -> bool:
-    """Whether entity updates should wait, after a batch of ``batch_len`` messages: a full batch means
-    mentions have a backlog, and they go first (an entity update costs Elasticsearch a get and a
-    re-index; NER results are secondary to fresh mentions, as NER's nice 19 already says); a batch at
-    most half full means the backlog is gone. In between, nothing changes (hysteresis)."""
-    if batch_len >= batch_size:
+def entity_updates_wait(batch_len: int, wait_at: int, waiting: bool) -> bool:
+    """Whether entity updates should wait, after a batch of ``batch_len`` messages: a batch of at least
+    ``wait_at`` (``Settings.index_entities_wait_at``) means mentions arrive fast or have a backlog, and
+    they go first (an entity update costs Elasticsearch a get and a re-index; NER results are secondary
+    to fresh mentions, as NER's idle priority already says); a batch of at most half of it means the
+    rush is over. In between, nothing changes (hysteresis)."""
+    if batch_len >= wait_at:
         return True
-    if batch_len <= batch_size // 2:
+    if batch_len <= wait_at // 2:
         return False
     return waiting
 

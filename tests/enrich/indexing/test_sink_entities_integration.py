@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from confluent_kafka import Consumer
 from elasticsearch import Elasticsearch
 
 from ecoute import mentions_index
 from ecoute.es import ensure_mention_templates
-from ecoute.kafka import ensure_topics
+from ecoute.kafka import consumer_config, ensure_topics
 from ecoute.settings import Settings
 from enrich.indexing.sink import IndexSink
 from schemas.dead_letter import DeadLetter
@@ -78,12 +79,12 @@ def test_entity_updates_land_even_before_their_document(
 
 
 def test_entity_updates_wait_while_mentions_have_a_backlog_then_all_land(
-    pipeline_settings: Settings, es_client: Elasticsearch, monkeypatch: pytest.MonkeyPatch
+    pipeline_settings: Settings, es_client: Elasticsearch
 ) -> None:
-    s = pipeline_settings.model_copy(update={"index_batch_size": 200})
+    s = pipeline_settings.model_copy(update={"index_batch_size": 400, "index_entities_wait_at": 200})
     ensure_topics(s)
     ensure_mention_templates(es_client, s.index_prefix)
-    mentions = [_mention(i).model_copy(update={"published_at": NOW}) for i in range(1500)]
+    mentions = [_mention(i).model_copy(update={"published_at": NOW}) for i in range(3000)]
     updates = [
         EntityUpdate(
             id=m.id, published_at=m.published_at, tenants=(), entities=(Entity(kind="place", text="Lyon"),)
@@ -96,32 +97,38 @@ def test_entity_updates_wait_while_mentions_have_a_backlog_then_all_land(
         s.topic("mentions.enriched"),
         [(m.id.encode(), m.model_dump_json().encode()) for m in mentions],
     )
-    produce(
-        bootstrap,
-        s.topic("mentions.entities"),
-        [(u.id.encode(), u.model_dump_json().encode()) for u in updates],
-    )
+    batches: list[tuple[int, int]] = []  # (messages, entity updates) of each consume, in order
+    entities_topic = s.topic("mentions.entities")
 
-    batches: list[tuple[int, int]] = []  # (messages, entity updates) of each batch, in order
-    real_prepare = IndexSink._prepare
+    class RecordingConsumer:
+        def __init__(self, inner: Consumer) -> None:
+            self.inner = inner
 
-    def spy(self: IndexSink, messages: list[Any]) -> Any:
-        batches.append((len(messages), sum(m.topic() == self.entities_topic for m in messages)))
-        return real_prepare(self, messages)
+        def consume(self, num_messages: int, timeout: float) -> list[Any]:
+            messages = self.inner.consume(num_messages, timeout)
+            batches.append((len(messages), sum(m.topic() == entities_topic for m in messages)))
+            if len(batches) == 2:  # mentions are rushing in: now NER's updates arrive
+                records = [(u.id.encode(), u.model_dump_json().encode()) for u in updates]
+                produce(bootstrap, entities_topic, records)
+            return messages
 
-    monkeypatch.setattr(IndexSink, "_prepare", spy)
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+    consumer = RecordingConsumer(Consumer(consumer_config(s, s.group("index"))))
     global_alias = mentions_index.alias(s.index_prefix, "mentions")
 
     def all_landed() -> bool:
         es_client.indices.refresh(index=global_alias)
         return int(es_client.count(index=global_alias, query={"term": {"places": "Lyon"}})["count"]) == 30
 
-    sink = IndexSink(s, es_client)
-    _run_until(sink, lambda: sink.stats.mentions >= 1500 and all_landed())
+    sink = IndexSink(s, es_client, consumer=consumer)  # type: ignore[arg-type]
+    _run_until(sink, lambda: sink.stats.mentions >= 3000 and all_landed())
 
-    assert all_landed() and _count(es_client, global_alias) == 1500
-    full = [i for i, (n, _) in enumerate(batches) if n >= 200]
-    assert len(full) >= 3  # the backlog was real
-    # after a full batch, the next batch carries no entity update (they were paused)
-    assert all(batches[i + 1][1] == 0 for i in full if i + 1 < len(batches))
-    assert sum(e for _, e in batches) >= 30  # and every update was applied once the backlog was gone
+    assert all_landed() and _count(es_client, global_alias) == 3000
+    rush = [i for i, (n, _) in enumerate(batches) if n >= 200]
+    assert len([i for i in rush if i >= 2]) >= 2  # mentions still rushed in after the updates came
+    # the updates waited: none came in a batch of the rush, nor in the batch right after one
+    assert all(e == 0 for n, e in batches if n >= 200)
+    assert all(batches[i + 1][1] == 0 for i in rush if i + 1 < len(batches))
+    assert sum(e for _, e in batches) >= 30  # and every update was applied once the rush was over
