@@ -60,8 +60,8 @@ class Settings(BaseSettings):
     index_batch_size: int = Field(default=1000, ge=1)
     # NER's entity updates wait while a sink batch brings at least this many messages (with the 0.25 s
     # window: mentions arrive at ≥ ~1,000/s) and resume at half of it (enrich/indexing/sink.py). On this
-    # 2-core machine at 1,000/s: searchable p99 1.8-2.9 s and webhook p99 0.7-1.2 s with 250, against
-    # 3.2-4.2 s and 1.1-1.6 s when they waited only for a full batch (they cost Elasticsearch ~50 % more CPU)
+    # 2-core machine at 1,000/s: searchable p99 2.3-2.9 s and webhook p99 0.9-1.1 s with 250, against
+    # 3.3-4.2 s and 1.1-1.65 s when they waited only for a full batch (Elasticsearch then used ~30 % more CPU)
     index_entities_wait_at: int = Field(default=250, ge=1)
     index_batch_within_s: float = Field(default=0.25, gt=0)
     index_max_retries: int = Field(default=8, ge=0)
