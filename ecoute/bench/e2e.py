@@ -456,7 +456,7 @@ def run_e2e(
         "all_searchable": searchable == total,
         "drained_after_s": round(drained_s, 2),
         "sustained_per_s": round(searchable / max(drained_s, 1e-9), 1),
-        # a stage whose lag grows from start to drain did not keep up (NER, at nice 19, may lag by design)
+        # a stage whose lag grows from start to drain did not keep up (NER may, by design)
         "lag_at_start": next((row["lag"] for row in samples if "lag" in row), {}),
         "lag_at_drain": timeline.latest_lags(),
         "steady_published_per_s": steady_rate(samples, "published", produce_s * 0.25, produce_s),

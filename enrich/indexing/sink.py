@@ -297,12 +297,6 @@ class IndexSink:
         self._commit(batch.messages)
         self.stats.batches += 1
 
-    def process(self, messages: list[Message], stop: threading.Event) -> None:
-        """Index one batch completely (or raise), then commit its offsets."""
-        batch = self._prepare(messages)
-        if batch is not None:
-            self._finish(batch, stop)
-
     def _hold_entity_updates(self, hold: bool) -> None:
         """Pause (again: a rebalance or a backoff may have resumed them) or resume the entity-update
         partitions of this consumer; mentions are never paused here."""
@@ -329,7 +323,7 @@ class IndexSink:
                 messages = self.consumer.consume(
                     self.settings.index_batch_size, self.settings.index_batch_within_s
                 )
-                ready = self._prepare(messages) if messages else None  # while the previous one is written
+                ready = self._prepare(messages)  # decoded while the previous batch is being written
                 if in_flight is not None:
                     self._finish(in_flight, stop)
                     in_flight = None
