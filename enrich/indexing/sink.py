@@ -157,7 +157,7 @@ class IndexSink:
         self,
         pending: list[tuple[Message, Action]],
         stop: threading.Event,
-        first: Future[BulkOutcome] | None = None,
+        first: Future[BulkOutcome] | None,
     ) -> None:
         """Write ``pending`` completely, retrying with backoff while consumption is paused. ``first``:
         the first attempt (placement + bulk), already sent on the writer thread."""
@@ -354,7 +354,7 @@ class _Batch:
     messages: list[Message]
     pending: list[tuple[Message, Action]]
     first: Future[BulkOutcome] | None = None
-    """The first write attempt, sent on the writer thread (None: :meth:`IndexSink._write` sends it)."""
+    """The first write attempt, started on the writer thread by :meth:`IndexSink._send` (None before)."""
 
 
 def entity_updates_wait(batch_len: int, wait_at: int, waiting: bool) -> bool:
