@@ -48,7 +48,8 @@ def stage_env(settings: Settings, **overrides: object) -> dict[str, str]:
         "enrich_batch_within_s": settings.enrich_batch_within_s,
         "index_batch_size": settings.index_batch_size,
         "index_batch_within_s": settings.index_batch_within_s,
-        "index_entities_wait_at": settings.index_entities_wait_at,
+        "index_entities_wait_s": settings.index_entities_wait_s,
+        "index_entities_per_batch": settings.index_entities_per_batch,
         "ner_batch_size": settings.ner_batch_size,
     }
     values.update(overrides)

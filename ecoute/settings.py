@@ -58,11 +58,11 @@ class Settings(BaseSettings):
     # 0.69-0.81 ms of CPU per text against 0.84-0.88 with 64 (3,000 generated mentions, 4 runs)
     ner_batch_size: int = Field(default=256, ge=1)
     index_batch_size: int = Field(default=1000, ge=1)
-    # NER's entity updates wait while a sink batch brings at least this many messages (with the 0.25 s
-    # window: mentions arrive at ≥ ~1,000/s) and resume at half of it (enrich/indexing/sink.py). On this
-    # 2-core machine at 1,000/s: searchable p99 2.3-2.9 s and webhook p99 0.9-1.1 s with 250, against
-    # 3.3-4.2 s and 1.1-1.65 s when they waited only for a full batch (Elasticsearch then used ~30 % more CPU)
-    index_entities_wait_at: int = Field(default=250, ge=1)
+    # NER's entity updates wait while the newest mention of a sink batch is at least this old (the sink
+    # has a backlog of mentions), and resume once it is at most half as old (enrich/indexing/sink.py)
+    index_entities_wait_s: float = Field(default=1.0, gt=0)
+    # ...and a sink batch applies at most this many of them (each re-indexes the mention's documents)
+    index_entities_per_batch: int = Field(default=200, ge=1)
     index_batch_within_s: float = Field(default=0.25, gt=0)
     index_max_retries: int = Field(default=8, ge=0)
 

@@ -9,10 +9,17 @@ from collections.abc import Sequence
 from confluent_kafka import Consumer, Message, Producer
 
 
-def produce(bootstrap: str, topic: str, records: Sequence[tuple[bytes | None, bytes | None]]) -> None:
+def produce(
+    bootstrap: str,
+    topic: str,
+    records: Sequence[tuple[bytes | None, bytes | None]],
+    *,
+    timestamp_ms: int = 0,
+) -> None:
+    """Produce ``records`` and wait for them; ``timestamp_ms`` sets their Kafka timestamp (0: now)."""
     producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all"})
     for key, value in records:
-        producer.produce(topic, key=key, value=value)
+        producer.produce(topic, key=key, value=value, timestamp=timestamp_ms)
     assert producer.flush(30) == 0
 
 

@@ -125,6 +125,24 @@ def steady_rate(timeline: list[dict[str, Any]], key: str, start_s: float, end_s:
     return round(grown / seconds, 1)
 
 
+def lag_growth(timeline: list[dict[str, Any]], start_s: float, end_s: float) -> dict[str, float]:
+    """Per stage, how fast its consumer lag grew (messages per second, least-squares slope) over the
+    samples between ``start_s`` and ``end_s``: about 0 for a stage that keeps up with the offered rate,
+    the shortfall per second for one that does not. Stages with fewer than two samples are left out."""
+    rows = [row for row in timeline if "lag" in row and start_s <= row["t_s"] <= end_s]
+    out: dict[str, float] = {}
+    for stage in dict.fromkeys(name for row in rows for name in row["lag"]):
+        points = [(float(row["t_s"]), float(row["lag"][stage])) for row in rows if stage in row["lag"]]
+        if len(points) < 2:
+            continue
+        mean_t = sum(t for t, _ in points) / len(points)
+        mean_lag = sum(lag for _, lag in points) / len(points)
+        spread = sum((t - mean_t) ** 2 for t, _ in points)
+        if spread > 0:
+            out[stage] = round(sum((t - mean_t) * (lag - mean_lag) for t, lag in points) / spread, 1)
+    return out
+
+
 def latency_breakdown(
     published: Mapping[str, float],
     documents: Mapping[str, Mapping[str, Any]],
@@ -459,6 +477,7 @@ def run_e2e(
         # a stage whose lag grows from start to drain did not keep up (NER may, by design)
         "lag_at_start": next((row["lag"] for row in samples if "lag" in row), {}),
         "lag_at_drain": timeline.latest_lags(),
+        "lag_growth_per_s": lag_growth(samples, produce_s * 0.25, produce_s),
         "steady_published_per_s": steady_rate(samples, "published", produce_s * 0.25, produce_s),
         "steady_searchable_per_s": steady_rate(samples, "searchable", produce_s * 0.25, produce_s),
         "published_to_searchable": {

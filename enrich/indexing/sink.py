@@ -18,9 +18,15 @@ Contract (arroyo-style, commit after process):
 * entity updates are partial updates of existing documents; one that arrives before its document
   (the two topics are not ordered with each other) is produced again to ``mentions.entities`` with an
   attempt count (acknowledged before the commit), and dead-lettered after ``ENTITY_UPDATE_ATTEMPTS``;
-* while mentions arrive fast or have a backlog (a batch of ``index_entities_wait_at`` messages or more),
-  the entity-update partitions are paused, and resumed once a batch brings at most half of that
-  (:func:`entity_updates_wait`): new mentions become searchable first;
+* while the sink has a backlog of mentions — the newest mention of a batch was produced
+  ``index_entities_wait_s`` or more before it was consumed (Kafka record timestamps) — the
+  entity-update partitions are paused, and resumed once the newest mention of a batch is at most half
+  that old, or a batch brings no mention (:func:`entity_updates_wait`): under overload new mentions
+  become searchable first, and a sink that keeps up applies the updates whatever the arrival rate.
+  The timestamps are the enrich worker's clock (CreateTime): across hosts, keep the clocks in sync or
+  set the topic's ``message.timestamp.type`` to ``LogAppendTime``. A batch takes at most
+  ``index_entities_per_batch`` updates (the rest are read again later), so applying them never
+  stalls the mentions for long;
 * SIGTERM (``stop``): the current batch is finished and committed, then the consumer closes.
 """
 
@@ -34,7 +40,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from confluent_kafka import TIMESTAMP_NOT_AVAILABLE, Consumer, KafkaException, Message, TopicPartition
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from pydantic import ValidationError
 
@@ -297,6 +303,37 @@ class IndexSink:
         self._commit(batch.messages)
         self.stats.batches += 1
 
+    def _at_most_entity_updates(self, messages: list[Message]) -> list[Message]:
+        """``messages`` with at most ``index_entities_per_batch`` entity updates; the partitions of the
+        ones left out are rewound to the first of them (read again by a later batch, never committed
+        before). Applied in small steps, updates use the capacity mentions leave, without a burst that
+        would put the sink behind for long."""
+        kept, rewind = cap_entity_updates(
+            messages, self.entities_topic, self.settings.index_entities_per_batch
+        )
+        for partition, offset in rewind.items():
+            try:
+                self.consumer.seek(TopicPartition(self.entities_topic, partition, offset))
+            except KafkaException as exc:  # revoked meanwhile: its new owner reads from the last commit
+                log.warning(
+                    "rewind failed: %s",
+                    exc,
+                    extra={"topic": self.entities_topic, "partition": partition, "offset": offset},
+                )
+        return kept
+
+    def _newest_mention_age(self, messages: list[Message]) -> float | None:
+        """Seconds since the newest mention of ``messages`` was produced (its Kafka timestamp), None
+        when they hold no mention with a timestamp."""
+        newest: int | None = None
+        for msg in messages:
+            if msg.topic() != self.topic or msg.error():
+                continue
+            kind, ms = msg.timestamp()
+            if kind != TIMESTAMP_NOT_AVAILABLE and (newest is None or ms > newest):
+                newest = ms
+        return None if newest is None else max(0.0, time.time() - newest / 1000)
+
     def _hold_entity_updates(self, hold: bool) -> None:
         """Pause (again: a rebalance or a backoff may have resumed them) or resume the entity-update
         partitions of this consumer; mentions are never paused here."""
@@ -320,8 +357,8 @@ class IndexSink:
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer")
         try:
             while not stop.is_set():
-                messages = self.consumer.consume(
-                    self.settings.index_batch_size, self.settings.index_batch_within_s
+                messages = self._at_most_entity_updates(
+                    self.consumer.consume(self.settings.index_batch_size, self.settings.index_batch_within_s)
                 )
                 ready = self._prepare(messages)  # decoded while the previous batch is being written
                 if in_flight is not None:
@@ -332,7 +369,9 @@ class IndexSink:
                 if ready is not None:  # sent only now: a later batch's update never overtakes a write
                     self._send(ready, writer)
                     in_flight = ready
-                hold = entity_updates_wait(len(messages), self.settings.index_entities_wait_at, self.holding)
+                hold = entity_updates_wait(
+                    self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.holding
+                )
                 if hold or self.holding:
                     self._hold_entity_updates(hold)
             if in_flight is not None:  # stopping: the batch in flight is finished and committed
@@ -357,15 +396,39 @@ class _Batch:
     """The first write attempt, started on the writer thread by :meth:`IndexSink._send` (None before)."""
 
 
-def entity_updates_wait(batch_len: int, wait_at: int, waiting: bool) -> bool:
-    """Whether entity updates should wait, after a batch of ``batch_len`` messages: a batch of at least
-    ``wait_at`` (``Settings.index_entities_wait_at``) means mentions arrive fast or have a backlog, and
-    they go first (an entity update costs Elasticsearch a get and a re-index; NER results are secondary
-    to fresh mentions, as NER's idle priority already says); a batch of at most half of it means the
-    rush is over. In between, nothing changes (hysteresis)."""
-    if batch_len >= wait_at:
+def cap_entity_updates(
+    messages: list[Message], entities_topic: str, cap: int
+) -> tuple[list[Message], dict[int, int]]:
+    """Keep every message but the entity updates (``entities_topic``) after the first ``cap``; return
+    the kept messages (in order) and, per partition of the updates left out, the offset of the first
+    one (where to rewind). Per partition the kept updates are a prefix, so committing the kept ones
+    never skips one left out."""
+    kept: list[Message] = []
+    rewind: dict[int, int] = {}
+    updates = 0
+    for msg in messages:
+        if msg.topic() == entities_topic and not msg.error():
+            partition, offset = msg.partition(), msg.offset()
+            if partition is not None and offset is not None and (updates >= cap or partition in rewind):
+                rewind.setdefault(partition, offset)
+                continue
+            updates += 1
+        kept.append(msg)
+    return kept, rewind
+
+
+def entity_updates_wait(newest_age_s: float | None, wait_s: float, waiting: bool) -> bool:
+    """Whether entity updates should wait, given the age of the newest mention of the last batch
+    (``None``: the batch brought no mention). At least ``wait_s`` (``Settings.index_entities_wait_s``)
+    means the sink has a backlog of mentions, and they go first (an entity update costs Elasticsearch a
+    get and a re-index; NER results are secondary to fresh mentions, as NER's idle priority already
+    says); at most half of it, or no mention at all, means the sink keeps up. In between, nothing
+    changes (hysteresis). The arrival rate plays no part: a sink that keeps up applies the updates."""
+    if newest_age_s is None:
+        return False
+    if newest_age_s >= wait_s:
         return True
-    if batch_len <= wait_at // 2:
+    if newest_age_s <= wait_s / 2:
         return False
     return waiting
 

@@ -83,6 +83,24 @@ def test_steady_rate_is_the_growth_inside_the_window() -> None:
     assert steady_rate(timeline, "searchable", 7.0, 8.0) is None
 
 
+def test_lag_growth_is_the_slope_of_each_stage_lag_inside_the_window() -> None:
+    from ecoute.bench.e2e import lag_growth
+
+    timeline: list[dict[str, Any]] = [
+        {"t_s": 0.0, "lag": {"index": 900, "ner": 0}},  # before the window (warm-up spike): ignored
+        {"t_s": 1.0, "lag": {"index": 10, "ner": 100}},
+        {"t_s": 2.0, "error": "missed sample"},
+        {"t_s": 3.0, "lag": {"index": 30, "ner": 700}},
+        {"t_s": 5.0, "lag": {"index": 10, "ner": 1300, "index-entities": 5}},
+        {"t_s": 9.0, "lag": {"index": 0, "ner": 0}},  # after it (drain): ignored
+    ]
+    growth = lag_growth(timeline, 1.0, 5.0)
+    assert growth["ner"] == 300.0  # falls 300 messages behind per second
+    assert growth["index"] == 0.0  # keeps up: its lag only jitters
+    assert "index-entities" not in growth  # a single sample gives no slope
+    assert lag_growth(timeline, 6.0, 8.0) == {}
+
+
 def test_e2e_chart_is_written(tmp_path: Path) -> None:
     from ecoute.bench.plot import plot_e2e
 
@@ -133,6 +151,7 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     assert timeline and set(timeline[-1]["lag"]) == {*STAGES, ENTITY_UPDATES_LAG}
     assert timeline[-1]["lag"]["enrich"] == 0 and timeline[-1]["searchable"] >= timeline[0]["searchable"]
     assert result["lag_at_start"] == timeline[0]["lag"] and result["lag_at_drain"] == timeline[-1]["lag"]
+    assert set(result["lag_growth_per_s"]) <= {*STAGES, ENTITY_UPDATES_LAG}
     assert set(STAGES) <= set(result["cpu_s"]) and result["cpu_s"]["enrich"] > 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
     assert plot_e2e(result, tmp_path / "e2e.png").stat().st_size > 10_000

@@ -129,8 +129,52 @@ def test_documents_found_nowhere_are_created_once_and_a_conflict_goes_back_to_th
 def test_entity_updates_wait_while_mentions_have_a_backlog_with_hysteresis() -> None:
     from enrich.indexing.sink import entity_updates_wait
 
-    assert entity_updates_wait(1000, 1000, waiting=False)  # a full batch: a backlog
-    assert entity_updates_wait(700, 1000, waiting=True)  # still more than half full: keep waiting
-    assert not entity_updates_wait(700, 1000, waiting=False)  # ...and do not start waiting on it
-    assert not entity_updates_wait(500, 1000, waiting=True)  # at most half full: the backlog is gone
-    assert not entity_updates_wait(0, 1000, waiting=True)
+    assert entity_updates_wait(1.0, 1.0, waiting=False)  # the newest mention is 1 s old: a backlog
+    assert entity_updates_wait(0.7, 1.0, waiting=True)  # still more than half of it: keep waiting
+    assert not entity_updates_wait(0.7, 1.0, waiting=False)  # ...and do not start waiting on it
+    assert not entity_updates_wait(0.5, 1.0, waiting=True)  # at most half of it: the backlog is gone
+    assert not entity_updates_wait(None, 1.0, waiting=True)  # a batch without mentions: nothing rushes
+    assert not entity_updates_wait(0.0, 1.0, waiting=False)  # fresh mentions, however many: no wait
+
+
+class _Msg:
+    def __init__(self, topic: str, partition: int, offset: int) -> None:
+        self._where = (topic, partition, offset)
+
+    def topic(self) -> str:
+        return self._where[0]
+
+    def partition(self) -> int:
+        return self._where[1]
+
+    def offset(self) -> int:
+        return self._where[2]
+
+    def error(self) -> None:
+        return None
+
+
+def test_a_batch_keeps_at_most_cap_entity_updates_and_rewinds_each_partition_to_the_first_left_out() -> None:
+    from enrich.indexing.sink import cap_entity_updates
+
+    batch = [
+        _Msg("m", 0, 10),
+        _Msg("e", 0, 5),
+        _Msg("e", 1, 7),
+        _Msg("m", 1, 3),
+        _Msg("e", 0, 6),  # the cap (2) is reached here
+        _Msg("e", 1, 8),
+        _Msg("m", 0, 11),  # mentions are never left out
+        _Msg("e", 2, 1),
+    ]
+    kept, rewind = cap_entity_updates(batch, "e", 2)  # type: ignore[arg-type]
+    assert [(m.topic(), m.partition(), m.offset()) for m in kept] == [
+        ("m", 0, 10),
+        ("e", 0, 5),
+        ("e", 1, 7),
+        ("m", 1, 3),
+        ("m", 0, 11),
+    ]
+    assert rewind == {0: 6, 1: 8, 2: 1}  # where each partition is read again from
+    kept, rewind = cap_entity_updates(batch, "e", 10)  # type: ignore[arg-type]
+    assert [id(m) for m in kept] == [id(m) for m in batch] and rewind == {}

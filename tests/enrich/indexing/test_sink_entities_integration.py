@@ -3,6 +3,8 @@ an update that arrives before its document."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ from ecoute.kafka import consumer_config, ensure_topics
 from ecoute.settings import Settings
 from enrich.indexing.sink import IndexSink
 from schemas.dead_letter import DeadLetter
-from schemas.mention import Entity, EntityUpdate
+from schemas.mention import EnrichedMention, Entity, EntityUpdate
 from tests.enrich.indexing.test_sink_integration import NOW, _count, _mention, _run_until
 from tests.kafka_utils import produce, read_all
 
@@ -78,57 +80,134 @@ def test_entity_updates_land_even_before_their_document(
     assert letter.key == "bad" and "EntityUpdate" in letter.reason
 
 
+class RecordingConsumer:
+    """The sink's consumer, recording ``(mentions, entity updates)`` of every consume in order and
+    calling ``on_consume(n)`` after the n-th one (1-based)."""
+
+    def __init__(self, inner: Consumer, entities_topic: str, on_consume: Callable[[int], None]) -> None:
+        self.inner = inner
+        self.entities_topic = entities_topic
+        self.on_consume = on_consume
+        self.batches: list[tuple[int, int]] = []
+
+    def consume(self, num_messages: int, timeout: float) -> list[Any]:
+        messages = self.inner.consume(num_messages, timeout)
+        updates = sum(m.topic() == self.entities_topic for m in messages)
+        self.batches.append((len(messages) - updates, updates))
+        self.on_consume(len(self.batches))
+        return messages
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _lyon_updates(mentions: list[EnrichedMention]) -> list[tuple[bytes, bytes]]:
+    return [
+        (
+            m.id.encode(),
+            EntityUpdate(
+                id=m.id,
+                published_at=m.published_at,
+                tenants=(),
+                entities=(Entity(kind="place", text="Lyon"),),
+            )
+            .model_dump_json()
+            .encode(),
+        )
+        for m in mentions
+    ]
+
+
+def _records(mentions: list[EnrichedMention]) -> list[tuple[bytes, bytes]]:
+    return [(m.id.encode(), m.model_dump_json().encode()) for m in mentions]
+
+
+def _lyon_count(es: Elasticsearch, alias: str) -> int:
+    es.indices.refresh(index=alias)
+    return int(es.count(index=alias, query={"term": {"places": "Lyon"}})["count"])
+
+
 def test_entity_updates_wait_while_mentions_have_a_backlog_then_all_land(
     pipeline_settings: Settings, es_client: Elasticsearch
 ) -> None:
-    s = pipeline_settings.model_copy(update={"index_batch_size": 400, "index_entities_wait_at": 200})
+    s = pipeline_settings.model_copy(update={"index_batch_size": 400, "index_entities_wait_s": 5.0})
     ensure_topics(s)
     ensure_mention_templates(es_client, s.index_prefix)
     mentions = [_mention(i).model_copy(update={"published_at": NOW}) for i in range(3000)]
-    updates = [
-        EntityUpdate(
-            id=m.id, published_at=m.published_at, tenants=(), entities=(Entity(kind="place", text="Lyon"),)
-        )
-        for m in mentions[:30]
-    ]
     bootstrap = s.kafka_bootstrap or ""
+    # a backlog: mentions enriched a minute ago, not indexed yet (the sink was down, say)
     produce(
         bootstrap,
         s.topic("mentions.enriched"),
-        [(m.id.encode(), m.model_dump_json().encode()) for m in mentions],
+        _records(mentions),
+        timestamp_ms=int((time.time() - 60) * 1000),
     )
-    batches: list[tuple[int, int]] = []  # (messages, entity updates) of each consume, in order
     entities_topic = s.topic("mentions.entities")
 
-    class RecordingConsumer:
-        def __init__(self, inner: Consumer) -> None:
-            self.inner = inner
+    def updates_come_mid_backlog(consumes: int) -> None:
+        if consumes == 2:
+            produce(bootstrap, entities_topic, _lyon_updates(mentions[:30]))
 
-        def consume(self, num_messages: int, timeout: float) -> list[Any]:
-            messages = self.inner.consume(num_messages, timeout)
-            batches.append((len(messages), sum(m.topic() == entities_topic for m in messages)))
-            if len(batches) == 2:  # mentions are rushing in: now NER's updates arrive
-                records = [(u.id.encode(), u.model_dump_json().encode()) for u in updates]
-                produce(bootstrap, entities_topic, records)
-            return messages
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.inner, name)
-
-    consumer = RecordingConsumer(Consumer(consumer_config(s, s.group("index"))))
+    consumer = RecordingConsumer(
+        Consumer(consumer_config(s, s.group("index"))), entities_topic, updates_come_mid_backlog
+    )
     global_alias = mentions_index.alias(s.index_prefix, "mentions")
-
-    def all_landed() -> bool:
-        es_client.indices.refresh(index=global_alias)
-        return int(es_client.count(index=global_alias, query={"term": {"places": "Lyon"}})["count"]) == 30
-
     sink = IndexSink(s, es_client, consumer=consumer)  # type: ignore[arg-type]
-    _run_until(sink, lambda: sink.stats.mentions >= 3000 and all_landed())
+    _run_until(sink, lambda: sink.stats.mentions >= 3000 and _lyon_count(es_client, global_alias) == 30)
 
-    assert all_landed() and _count(es_client, global_alias) == 3000
-    rush = [i for i, (n, _) in enumerate(batches) if n >= 200]
-    assert len([i for i in rush if i >= 2]) >= 2  # mentions still rushed in after the updates came
-    # the updates waited: none came in a batch of the rush, nor in the batch right after one
-    assert all(e == 0 for n, e in batches if n >= 200)
-    assert all(batches[i + 1][1] == 0 for i in rush if i + 1 < len(batches))
-    assert sum(e for _, e in batches) >= 30  # and every update was applied once the rush was over
+    assert _lyon_count(es_client, global_alias) == 30 and _count(es_client, global_alias) == 3000
+    batches = consumer.batches
+    backlog = [i for i, (n, _) in enumerate(batches) if n > 0]
+    assert len([i for i in backlog if i >= 2]) >= 2  # the backlog was still being read after the updates came
+    # the updates waited: none came with a batch of the backlog, nor in the batch right after one
+    assert all(e == 0 for n, e in batches if n > 0)
+    assert all(batches[i + 1][1] == 0 for i in backlog if i + 1 < len(batches))
+    assert sum(e for _, e in batches) >= 30  # and every update was applied once the backlog was read
+
+
+def test_entity_updates_flow_while_fresh_mentions_stream_in_however_fast(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    """A sink that keeps up applies the updates during a steady stream of mentions, even one that
+    fills its batches (the arrival rate alone is no reason to wait: that starved entities at ~500/s)."""
+    s = pipeline_settings.model_copy(
+        update={"index_batch_size": 400, "index_entities_wait_s": 30.0, "index_entities_per_batch": 12}
+    )
+    ensure_topics(s)
+    ensure_mention_templates(es_client, s.index_prefix)
+    waves = [
+        [_mention(1000 * w + i).model_copy(update={"published_at": NOW}) for i in range(300)]
+        for w in range(8)
+    ]
+    bootstrap = s.kafka_bootstrap or ""
+    produce(bootstrap, s.topic("mentions.enriched"), _records(waves[0]))
+    entities_topic = s.topic("mentions.entities")
+
+    def steady_stream(consumes: int) -> None:
+        if consumes < len(waves):  # 300 fresh mentions per consume: the sink's batches stay full
+            produce(bootstrap, s.topic("mentions.enriched"), _records(waves[consumes]))
+        if consumes == 1:
+            produce(bootstrap, entities_topic, _lyon_updates(waves[0][:30]))
+
+    consumer = RecordingConsumer(
+        Consumer(consumer_config(s, s.group("index"))), entities_topic, steady_stream
+    )
+    global_alias = mentions_index.alias(s.index_prefix, "mentions")
+    applied: list[int] = []  # entity updates of each batch the sink went on with (after its cap)
+
+    class CountingSink(IndexSink):
+        def _prepare(self, messages: list[Any]) -> Any:
+            applied.append(sum(m.topic() == entities_topic for m in messages))
+            return super()._prepare(messages)
+
+    sink = CountingSink(s, es_client, consumer=consumer)  # type: ignore[arg-type]
+    _run_until(sink, lambda: sink.stats.mentions >= 2400 and _lyon_count(es_client, global_alias) == 30)
+
+    assert _lyon_count(es_client, global_alias) == 30 and _count(es_client, global_alias) == 2400
+    batches = consumer.batches
+    last_with_mentions = max(i for i, (n, _) in enumerate(batches) if n > 0)
+    first_with_updates = min(i for i, (_, e) in enumerate(batches) if e > 0)
+    assert first_with_updates < last_with_mentions  # applied during the stream, not after it
+    assert any(n >= 200 and e > 0 for n, e in batches)  # with batches of 200+ mentions (was: wait)
+    assert max(applied) <= 12 and sum(applied) >= 30  # in steps of index_entities_per_batch at most
+    assert max(e for _, e in batches) > 12  # (a consume did bring more: those were read again later)
