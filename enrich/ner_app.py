@@ -1,7 +1,7 @@
 """The NER worker: ``mentions.enriched`` → spaCy people/organisations/places → ``mentions.entities``.
 
-spaCy costs 0.4–0.55 ms of CPU per mention (``ecoute bench ner``; design notes: ~390 docs/s per core
-with the full pipeline), so it runs here, off the hot path,
+spaCy costs 0.4–0.55 ms of CPU per mention here (``ecoute bench ner``; the design notes estimated
+~390 docs/s per core), about as much as the whole enrich step, so it runs here, off the hot path,
 in its own process: enrichment and indexing never wait for it; the index sink applies the entity updates
 as partial document updates when they arrive. ``Settings.ner_scope``: ``matched`` (default: mentions that
 matched a tenant's query), ``all``, or ``none``.

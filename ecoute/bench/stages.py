@@ -251,6 +251,17 @@ def bench_enrich_worker(
     return {"queries": n_queries, "runs": runs, "speedup": round(first["per_s"] / last["per_s"], 2)}
 
 
+def _tag_timed(ner: Any, items: Sequence[Any], batch: int) -> tuple[dict[str, Any], list[Any]]:
+    """``_timed_loop`` of ``ner`` over ``items`` (after a warm-up loading both models), with CPU time
+    per mention; returns the timings and the entities found."""
+    ner(list(items[:50]) + list(items[-50:]))
+    found: list[Any] = []
+    cpu0 = time.process_time()
+    timings = _timed_loop(items, batch, lambda chunk: found.extend(ner(chunk)))
+    timings["cpu_ms_per_mention"] = round((time.process_time() - cpu0) * 1000 / len(items), 3)
+    return timings, found
+
+
 def bench_ner(n_docs: int = 2_000, batch: int = 256) -> dict[str, Any]:
     """spaCy NER (the NER worker's step) with numpy's OpenBLAS vs thinc's default blis, same mentions
     (half French, half English, each through its language's model), plus CPU per mention: BLAS
@@ -266,13 +277,9 @@ def bench_ner(n_docs: int = 2_000, batch: int = 256) -> dict[str, Any]:
     results: dict[str, dict[str, Any]] = {}
     found: dict[str, list[Any]] = {}
     for variant, use_blis in (("numpy", False), ("blis", True)):
-        ner = SpacyNer(batch_size=batch, use_blis=use_blis)
-        ner(items[:50] + items[-50:])  # load both models, warm up
-        cpu0 = time.process_time()
-        results[variant] = _timed_loop(items, batch, ner)
-        cpu_ms = (time.process_time() - cpu0) * 1000
-        results[variant]["cpu_ms_per_mention"] = round(cpu_ms / len(items), 3)
-        found[variant] = ner(items)
+        results[variant], found[variant] = _tag_timed(
+            SpacyNer(batch_size=batch, use_blis=use_blis), items, batch
+        )
     return {
         "batch": batch,
         "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", "unset (OpenBLAS default)"),
