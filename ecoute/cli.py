@@ -119,7 +119,7 @@ def worker_enrich() -> None:
 
 @worker_app.command("ner")
 def worker_ner() -> None:
-    """NER (spaCy, off the hot path): mentions.enriched → mentions.entities."""
+    """NER (spaCy, idle priority): mentions.ner (what the index sink left) → mentions.entities."""
     from ecoute.workers import run_ner_worker
 
     _setup()
@@ -128,7 +128,7 @@ def worker_ner() -> None:
 
 @worker_app.command("index")
 def worker_index() -> None:
-    """Index sink: mentions.enriched → Elasticsearch."""
+    """Index sink: mentions.enriched (+ named entities while it keeps up) → Elasticsearch."""
     from ecoute.workers import run_index_worker
 
     _setup()

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # spaCy's encoder runs on padded batches: 256 mentions (~150 texts per language and call) cost
     # 0.69-0.81 ms of CPU per text against 0.84-0.88 with 64 (3,000 generated mentions, 4 runs)
     ner_batch_size: int = Field(default=256, ge=1)
+    index_ner: bool = Field(
+        default=True,
+        description="the index sink runs NER itself while it keeps up (entities written with the mention,"
+        " once); off: every mention in scope goes to the NER worker and its entities come as updates",
+    )
     index_batch_size: int = Field(default=1000, ge=1)
     # NER's entity updates wait while the newest mention of a sink batch is at least this old (the sink
     # has a backlog of mentions), and resume once it is at most half as old (enrich/indexing/sink.py)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ecoute.settings import Settings
 
 if TYPE_CHECKING:
+    from enrich.ner import SpacyNer
     from schemas.source import SourceConfig
 
 log = logging.getLogger(__name__)
@@ -33,17 +34,31 @@ def _stop_on_signals(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def _loaded_ner(settings: Settings) -> SpacyNer:
+    """spaCy NER with its French and English models loaded (before a worker joins its consumer group)."""
+    from enrich.ner import SpacyNer
+
+    ner = SpacyNer(batch_size=settings.ner_batch_size)
+    ner.model("fr")
+    ner.model("en")
+    return ner
+
+
 def run_index_worker(settings: Settings) -> None:
-    """Consume ``mentions.enriched`` into Elasticsearch until SIGTERM."""
+    """Consume ``mentions.enriched`` into Elasticsearch until SIGTERM. With ``Settings.index_ner`` (and a
+    NER scope) the sink loads spaCy's models first and tags mentions itself while it keeps up."""
     from ecoute.es import ensure_mention_templates, es_client
     from enrich.indexing.query_fields import mention_query_fields
     from enrich.indexing.sink import IndexSink
 
-    es = es_client(settings)
-    ensure_mention_templates(es, settings.index_prefix)
     stop = threading.Event()
     _stop_on_signals(stop)
-    IndexSink(settings, es, query_fields=mention_query_fields).run(stop)
+    ner = _loaded_ner(settings) if settings.index_ner and settings.ner_scope != "none" else None
+    es = es_client(settings)
+    ensure_mention_templates(es, settings.index_prefix)
+    if stop.is_set():
+        return  # stopped while the models loaded: nothing consumed yet
+    IndexSink(settings, es, query_fields=mention_query_fields, ner=ner).run(stop)
 
 
 def _exit_on_signals_until_faust_starts() -> None:
@@ -169,14 +184,10 @@ def run_ner_worker(settings: Settings) -> None:
     lowest_cpu_priority()
     import faust
 
-    from enrich.ner import SpacyNer
     from enrich.ner_app import create_ner_app
 
-    ner = SpacyNer(batch_size=settings.ner_batch_size)
-    ner.model("fr")  # load the models before joining the consumer group
-    ner.model("en")
     worker = faust.Worker(
-        create_ner_app(settings, ner),
+        create_ner_app(settings, _loaded_ner(settings)),
         loglevel=settings.log_level,
         quiet=True,
         redirect_stdouts=False,

@@ -26,7 +26,7 @@ def create_app(
     producer: AckedProducer | None = None,
 ) -> faust.App:
     """Build the enrichment app. ``matcher`` is called per batch, so query changes apply at once;
-    ``tagger`` (spaCy NER) is normally None here: the NER worker does it off the hot path."""
+    ``tagger`` (spaCy NER) is normally None here: the index sink or the NER worker tags, after enrichment."""
     out_topic = settings.topic(MENTIONS_ENRICHED.name)
     dlq_topic = settings.topic(DLQ_ENRICH.name)
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
-from schemas.mention import Entity, MentionBase
+from schemas.mention import EnrichedMention, Entity, MentionBase
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,13 @@ LABELS = {
 }
 MAX_CHARS = 2000
 MAX_ENTITIES = 30
+NerScope = Literal["matched", "all", "none"]
+
+
+def in_ner_scope(mention: EnrichedMention, scope: NerScope) -> bool:
+    """Whether ``mention`` gets spaCy NER under ``Settings.ner_scope``: every mention (``all``), those
+    that matched a tenant's query (``matched``), or none."""
+    return scope == "all" or (scope == "matched" and bool(mention.matches))
 
 
 class SpacyNer:

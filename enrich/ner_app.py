@@ -1,10 +1,12 @@
-"""The NER worker: ``mentions.enriched`` → spaCy people/organisations/places → ``mentions.entities``.
+"""The NER worker: ``mentions.ner`` → spaCy people/organisations/places → ``mentions.entities``.
 
 spaCy costs 0.4–0.55 ms of CPU per mention here (``ecoute bench ner``; the design notes estimated
-~390 docs/s per core), about as much as the whole enrich step, so it runs here, off the hot path,
-in its own process: enrichment and indexing never wait for it; the index sink applies the entity updates
-as partial document updates when they arrive. ``Settings.ner_scope``: ``matched`` (default: mentions that
-matched a tenant's query), ``all``, or ``none``.
+~390 docs/s per core), about as much as the whole enrich step, so it never runs on the hot path. The
+index sink tags the mentions in scope itself while it keeps up, and writes their entities with the
+mention, once; the mentions it had to write without (it had a backlog, or ``Settings.index_ner`` is off)
+it hands over on ``mentions.ner``. This worker tags those at the lowest CPU priority, and the index sink
+applies the entity updates as partial document updates when they arrive. ``Settings.ner_scope``:
+``matched`` (default: mentions that matched a tenant's query), ``all``, or ``none``.
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ from pydantic import ValidationError
 from ecoute.acked_producer import AckedProducer, Record
 from ecoute.settings import Settings
 from enrich.faust_batch import create_batch_app
-from enrich.ner import SpacyNer
+from enrich.ner import NerScope, SpacyNer, in_ner_scope
 from enrich.output import step_records
 from enrich.stream import InMessage, Rejected, StepOutput
 from schemas.mention import EnrichedMention, EntityUpdate
-from schemas.topics import DLQ_ENRICH, MENTIONS_ENRICHED, MENTIONS_ENTITIES
+from schemas.topics import DLQ_ENRICH, MENTIONS_ENTITIES, MENTIONS_NER
 
 UNMATCHED = b'"matches":[]'  # how the enrich worker's compact JSON writes a mention without matches
 
 
-def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: str) -> StepOutput:
+def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: NerScope) -> StepOutput:
     """Entity updates for the mentions in ``scope``; undecodable messages are rejected with the reason
     (those skipped as unmatched by their bytes alone are not decoded, so not checked either)."""
     out = StepOutput()
@@ -39,7 +41,7 @@ def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: str) ->
         except ValidationError as exc:
             out.rejected.append(Rejected(msg, f"not an EnrichedMention v1: {exc}"[:4000], type(exc).__name__))
             continue
-        if scope == "all" or (scope == "matched" and mention.matches):
+        if in_ner_scope(mention, scope):
             wanted.append(mention)
     if not wanted:
         return out
@@ -70,7 +72,7 @@ def create_ner_app(
     return create_batch_app(
         settings,
         stage="ner",
-        source_topic=settings.topic(MENTIONS_ENRICHED.name),
+        source_topic=settings.topic(MENTIONS_NER.name),
         step=step,
         batch_size=settings.ner_batch_size,
         within_s=settings.enrich_batch_within_s,

@@ -50,6 +50,12 @@ MENTIONS_ENRICHED = TopicSpec(
     EnrichedMention,
     "mentions with language, sentiment, query matches and entities",
 )
+MENTIONS_NER = TopicSpec(
+    "mentions.ner",
+    "mention id",
+    EnrichedMention,
+    "mentions the index sink wrote without named entities (it had a backlog): the NER worker tags them",
+)
 MENTIONS_ENTITIES = TopicSpec(
     "mentions.entities",
     "mention id",
@@ -141,6 +147,7 @@ DLQ_ALERTING = TopicSpec(
 REGISTRY: tuple[TopicSpec, ...] = (
     MENTIONS_RAW,
     MENTIONS_ENRICHED,
+    MENTIONS_NER,
     MENTIONS_ENTITIES,
     ALERTING_MATCHES,
     ALERTS,

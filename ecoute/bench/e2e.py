@@ -38,7 +38,7 @@ HOT_TENANT = "bench-hot"
 STAGES = ("enrich", "ner", "index", "alerting", "webhooks")
 STAGE_SOURCE = {
     "enrich": "mentions.raw",
-    "ner": "mentions.enriched",
+    "ner": "mentions.ner",
     "index": "mentions.enriched",
     "alerting": "mentions.enriched",
     "webhooks": "alerts",
@@ -56,6 +56,16 @@ def _lag(consumer: Consumer, group_probe: Consumer, topic: str) -> int:
         _, high = watermark_offsets(consumer, topic, tp.partition)
         lag += high - (tp.offset if tp.offset >= 0 else 0)
     return lag
+
+
+def _named_entity_records(s: Settings) -> dict[str, int]:
+    """Records in the topics of named entities so far: mentions handed to the NER worker, entity updates."""
+    from ecoute.demo import topic_end_offsets
+
+    return {
+        "handed_to_ner_worker": topic_end_offsets(s, s.topic("mentions.ner")),
+        "entity_updates": topic_end_offsets(s, s.topic("mentions.entities")),
+    }
 
 
 def _start_alert_watch(s: Settings, es: Any) -> tuple[Any, dict[str, float], dict[str, float]]:
@@ -408,6 +418,7 @@ def run_e2e(
         on_progress(f"producing {total} mentions at {rate:.0f}/s")
         timeline.start()
         cpu_start = timeline.cpu_now()
+        handover_start = _named_entity_records(s)
         t0 = timeline.t0
 
         def on_sent(i: int, key: bytes) -> None:
@@ -447,6 +458,7 @@ def run_e2e(
         }
         drained_s = time.perf_counter() - t0
         cpu_end = timeline.cpu_now()
+        handover_end = _named_entity_records(s)
     finally:
         stop.set()
         timeline.stop()
@@ -492,6 +504,9 @@ def run_e2e(
         "latency_breakdown": latency_breakdown(
             sent_wall, sampled_docs, searchable_by_id, alert_emitted, webhook_received
         ),
+        # mentions the index sink handed to the NER worker (the rest in scope it tagged itself) and the
+        # entity updates that came back (requeued early ones included), while measuring
+        "named_entity_records": {k: handover_end[k] - handover_start[k] for k in handover_end},
         "rss_peak_mb": peak,
         "rss_peak_ecoute_total_mb": round(sum(peak.get(n, 0.0) for n in ecoute_names), 1),
         "cpu_s": cpu,

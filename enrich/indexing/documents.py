@@ -31,7 +31,8 @@ ENTITY_FIELDS = {
 
 
 NAMED_KINDS = frozenset({"person", "organization", "place"})
-"""Entity kinds found by the NER worker (``mentions.entities``), applied as partial updates."""
+"""Entity kinds found by spaCy: by the index sink itself (written with the mention) or by the NER worker
+(``mentions.entities``, applied as partial updates)."""
 
 
 def site_of(url: str | None) -> str | None:
@@ -58,7 +59,7 @@ def base_source(m: EnrichedMention, indexed_at: datetime) -> dict[str, Any]:
     doc.update(analysis_fields(m.title, m.text, m.lang))
     for kind, field in ENTITY_FIELDS.items():
         if kind not in NAMED_KINDS or any(e.kind == kind for e in m.entities):
-            doc[field] = []  # named-entity fields are left alone unless set: the NER worker owns them
+            doc[field] = []  # named-entity fields are left alone unless set: NER owns them
     for entity in m.entities:
         target = ENTITY_FIELDS.get(entity.kind)
         if target and entity.text not in doc[target]:

@@ -15,14 +15,20 @@ Contract (arroyo-style, commit after process):
   decodes the next batch; the next one is sent only after the previous one is written and committed
   (so a document's write is never overtaken by a later update of it). Consumer, retries and commits
   stay on the consumer thread.
+* named entities (people, organisations, places; :mod:`enrich.indexing.named_entities`): while the
+  sink keeps up, it tags a batch's mentions in scope itself (``ner``, spaCy) and writes the entities
+  with the documents, once. A batch that finds the sink with a backlog (see below), or a sink without
+  ``ner``, or a tagger that fails, leaves them to the NER worker: the batch's mentions in scope are
+  produced to ``mentions.ner`` as they came (acknowledged before the commit) and written without;
 * entity updates are partial updates of existing documents; one that arrives before its document
   (the two topics are not ordered with each other) is produced again to ``mentions.entities`` with an
   attempt count (acknowledged before the commit), and dead-lettered after ``ENTITY_UPDATE_ATTEMPTS``;
 * while the sink has a backlog of mentions — the newest mention of a batch was produced
-  ``index_entities_wait_s`` or more before it was consumed (Kafka record timestamps) — the
-  entity-update partitions are paused, and resumed once the newest mention of a batch is at most half
-  that old, or a batch brings no mention (:func:`entity_updates_wait`): under overload new mentions
-  become searchable first, and a sink that keeps up applies the updates whatever the arrival rate.
+  ``index_entities_wait_s`` or more before it was consumed (Kafka record timestamps) — it tags
+  nothing itself and the entity-update partitions are paused; both resume once the newest mention of
+  a batch is at most half that old, or a batch brings no mention (:func:`entity_updates_wait`): under
+  overload new mentions become searchable first, and a sink that keeps up applies the updates
+  whatever the arrival rate.
   The timestamps are the enrich worker's clock (CreateTime): across hosts, keep the clocks in sync or
   set the topic's ``message.timestamp.type`` to ``LogAppendTime``. A batch takes at most
   ``index_entities_per_batch`` updates (the rest are read again later), so applying them never
@@ -50,6 +56,7 @@ from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
 from enrich.indexing.bulk import Action, BulkOutcome, write_bulk
 from enrich.indexing.documents import entity_update_actions, mention_actions
+from enrich.indexing.named_entities import tag_or_defer
 from enrich.indexing.placement import (
     RecentPlacements,
     as_upsert,
@@ -58,9 +65,10 @@ from enrich.indexing.placement import (
     family_of,
     relocate,
 )
+from enrich.pipeline import EntityTagger
 from schemas.common import utc_now
 from schemas.mention import EnrichedMention, EntityUpdate
-from schemas.topics import MENTIONS_ENRICHED, MENTIONS_ENTITIES
+from schemas.topics import MENTIONS_ENRICHED, MENTIONS_ENTITIES, MENTIONS_NER
 
 log = logging.getLogger(__name__)
 ENTITY_UPDATE_ATTEMPTS = 10
@@ -76,6 +84,10 @@ class SinkStats:
     batches: int = 0
     retries: int = 0
     requeued: int = 0
+    tagged: int = 0
+    """Mentions whose named entities the sink found itself (written with the mention)."""
+    deferred: int = 0
+    """Mentions in NER's scope handed to the NER worker (``mentions.ner``)."""
 
 
 QueryFields = Callable[[EnrichedMention], dict[str, Any]]
@@ -91,12 +103,17 @@ class IndexSink:
         consumer: Consumer | None = None,
         dead_letters: DeadLetterProducer | None = None,
         refresh: bool = False,
+        ner: EntityTagger | None = None,
     ) -> None:
+        """``ner``: the tagger the sink runs itself while it keeps up (None: every mention in scope goes
+        to the NER worker)."""
         self.settings = settings
+        self.ner = ner
         self.es = es
         self.query_fields = query_fields
         self.topic = settings.topic(MENTIONS_ENRICHED.name)
         self.entities_topic = settings.topic(MENTIONS_ENTITIES.name)
+        self.ner_topic = settings.topic(MENTIONS_NER.name)
         self.requeue: list[Message] = []
         self._producer: AckedProducer | None = None
         self.consumer = consumer or Consumer(consumer_config(settings, settings.group("index")))
@@ -133,25 +150,53 @@ class IndexSink:
             return []
         return entity_update_actions(update, prefix=self.settings.index_prefix)
 
-    def _actions(self, messages: list[Message]) -> list[tuple[Message, Action]]:
+    def _named_entities(
+        self, decoded: list[tuple[Message, EnrichedMention]], *, tag: bool
+    ) -> tuple[list[EnrichedMention], list[Record]]:
+        """The mentions with their named entities where the sink finds them itself (``tag``), and the
+        records handing the others in scope to the NER worker."""
+        scope = self.settings.ner_scope
+        tagger = self.ner if tag else None
+        try:
+            mentions, deferred, tagged = tag_or_defer(decoded, scope=scope, tagger=tagger)
+        except Exception as exc:  # a tagger failure costs the entities' freshness, never a mention
+            log.warning(
+                "NER failed, handing the batch to the NER worker: %r",
+                exc,
+                extra={"topic": self.topic, "mentions": len(decoded)},
+            )
+            mentions, deferred, tagged = tag_or_defer(decoded, scope=scope, tagger=None)
+        self.stats.tagged += tagged
+        self.stats.deferred += len(deferred)
+        records = [Record(self.ner_topic, msg.key(), msg.value() or b"") for msg in deferred]
+        return mentions, records
+
+    def _actions(
+        self, messages: list[Message], *, tag: bool = False
+    ) -> tuple[list[tuple[Message, Action]], list[Record]]:
+        """Bulk actions for ``messages`` (mentions, then entity updates) and the records handing mentions
+        to the NER worker; ``tag``: the sink looks for named entities itself (see ``_named_entities``)."""
         out: list[tuple[Message, Action]] = []
         now = utc_now()
         entity_updates: list[tuple[Message, Action]] = []
+        decoded: list[tuple[Message, EnrichedMention]] = []
         for msg in messages:
             if msg.topic() == self.entities_topic:
                 entity_updates.extend((msg, action) for action in self._entity_actions(msg))
                 continue
             mention = self._decode(msg)
-            if mention is None:
-                continue
-            self.stats.mentions += 1
+            if mention is not None:
+                decoded.append((msg, mention))
+        self.stats.mentions += len(decoded)
+        mentions, to_ner = self._named_entities(decoded, tag=tag)
+        for (msg, _), mention in zip(decoded, mentions, strict=True):
             out.extend(
                 (msg, action)
                 for action in mention_actions(
                     mention, prefix=self.settings.index_prefix, indexed_at=now, query_fields=self.query_fields
                 )
             )
-        return out + entity_updates  # in one bulk, a document is written before its entities
+        return out + entity_updates, to_ner  # in one bulk, a document is written before its entities
 
     # --- Elasticsearch with retries and backpressure -------------------------------------------
     def _place_and_write(self, actions: list[Action]) -> BulkOutcome:
@@ -245,10 +290,12 @@ class IndexSink:
         create_new_documents(prefix, actions, set(locations))
         self.recent.remember(prefix, actions)
 
-    def _requeue_early_entity_updates(self) -> None:
-        """Entity updates whose document did not exist yet go back to the end of their topic (acked
-        before the caller commits), at most ``ENTITY_UPDATE_ATTEMPTS`` times, then to ``dlq.index``."""
-        records: list[Record] = []
+    def _produce_follow_ups(self, to_ner: list[Record]) -> None:
+        """Entity updates whose document did not exist yet go back to the end of their topic, at most
+        ``ENTITY_UPDATE_ATTEMPTS`` times, then to ``dlq.index``; produced with ``to_ner`` (the batch's
+        mentions for the NER worker), all acknowledged before the caller commits."""
+        records = list(to_ner)
+        requeued = 0
         for msg in self.requeue:
             attempt = _attempt(msg) + 1
             if attempt >= ENTITY_UPDATE_ATTEMPTS:
@@ -258,12 +305,13 @@ class IndexSink:
             else:
                 headers = ((ATTEMPT_HEADER, str(attempt).encode()),)
                 records.append(Record(self.entities_topic, msg.key(), msg.value() or b"", headers))
+                requeued += 1
         self.requeue.clear()
         if records:
             if self._producer is None:
                 self._producer = AckedProducer(self.settings)
             self._producer.deliver(records)
-            self.stats.requeued += len(records)
+            self.stats.requeued += requeued
 
     def _commit(self, messages: list[Message]) -> None:
         last: dict[tuple[str, int], int] = {}
@@ -278,8 +326,9 @@ class IndexSink:
         except KafkaException as exc:  # partition revoked meanwhile: its new owner replays (idempotent)
             log.warning("offset commit failed: %s", exc, extra={"topic": self.topic})
 
-    def _prepare(self, messages: list[Message]) -> _Batch | None:
-        """Decode ``messages`` into bulk actions (None if there were only consumer errors)."""
+    def _prepare(self, messages: list[Message], *, tag: bool = False) -> _Batch | None:
+        """Decode ``messages`` into bulk actions, with named entities if ``tag`` (None if there were only
+        consumer errors)."""
         real = []
         for msg in messages:
             if msg.error():
@@ -289,16 +338,18 @@ class IndexSink:
         if not real:
             return None
         self.stats.messages += len(real)
-        return _Batch(real, self._actions(real))
+        pending, to_ner = self._actions(real, tag=tag)
+        return _Batch(real, pending, to_ner)
 
     def _send(self, batch: _Batch, writer: ThreadPoolExecutor) -> None:
         """Start the batch's first attempt (placement + bulk) on the writer thread."""
         batch.first = writer.submit(self._place_and_write, [action for _, action in batch.pending])
 
     def _finish(self, batch: _Batch, stop: threading.Event) -> None:
-        """Complete the batch's writes (retrying), requeue early entity updates, then commit."""
+        """Complete the batch's writes (retrying), requeue early entity updates and hand mentions to the
+        NER worker, then commit."""
         self._write(batch.pending, stop, batch.first)
-        self._requeue_early_entity_updates()
+        self._produce_follow_ups(batch.to_ner)
         self.dead_letters.flush()
         self._commit(batch.messages)
         self.stats.batches += 1
@@ -339,14 +390,20 @@ class IndexSink:
         partitions of this consumer; mentions are never paused here."""
         parts = [tp for tp in self.consumer.assignment() if tp.topic == self.entities_topic]
         if not parts:
+            self.holding = hold  # still the sink's state: whether it runs NER itself
             return
         if hold:
             self.consumer.pause(parts)
             if not self.holding:
-                log.info("mentions have a backlog: entity updates wait", extra={"topic": self.entities_topic})
+                log.info(
+                    "mentions have a backlog: NER left to the NER worker, entity updates wait",
+                    extra={"topic": self.entities_topic},
+                )
         else:
             self.consumer.resume(parts)
-            log.info("backlog gone: entity updates resume", extra={"topic": self.entities_topic})
+            log.info(
+                "backlog gone: NER in the sink, entity updates resume", extra={"topic": self.entities_topic}
+            )
         self.holding = hold
 
     def run(self, stop: threading.Event, *, on_batch: Callable[[SinkStats], None] | None = None) -> SinkStats:
@@ -360,7 +417,11 @@ class IndexSink:
                 messages = self._at_most_entity_updates(
                     self.consumer.consume(self.settings.index_batch_size, self.settings.index_batch_within_s)
                 )
-                ready = self._prepare(messages)  # decoded while the previous batch is being written
+                hold = entity_updates_wait(
+                    self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.holding
+                )
+                # decoded (and tagged, unless the sink has a backlog) while the previous batch is written
+                ready = self._prepare(messages, tag=not hold)
                 if in_flight is not None:
                     self._finish(in_flight, stop)
                     in_flight = None
@@ -369,9 +430,6 @@ class IndexSink:
                 if ready is not None:  # sent only now: a later batch's update never overtakes a write
                     self._send(ready, writer)
                     in_flight = ready
-                hold = entity_updates_wait(
-                    self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.holding
-                )
                 if hold or self.holding:
                     self._hold_entity_updates(hold)
             if in_flight is not None:  # stopping: the batch in flight is finished and committed
@@ -392,6 +450,8 @@ class IndexSink:
 class _Batch:
     messages: list[Message]
     pending: list[tuple[Message, Action]]
+    to_ner: list[Record]
+    """The batch's mentions handed to the NER worker (produced before the commit)."""
     first: Future[BulkOutcome] | None = None
     """The first write attempt, started on the writer thread by :meth:`IndexSink._send` (None before)."""
 
@@ -418,11 +478,12 @@ def cap_entity_updates(
 
 
 def entity_updates_wait(newest_age_s: float | None, wait_s: float, waiting: bool) -> bool:
-    """Whether entity updates should wait, given the age of the newest mention of the last batch
-    (``None``: the batch brought no mention). At least ``wait_s`` (``Settings.index_entities_wait_s``)
-    means the sink has a backlog of mentions, and they go first (an entity update costs Elasticsearch a
-    get and a re-index; NER results are secondary to fresh mentions, as NER's idle priority already
-    says); at most half of it, or no mention at all, means the sink keeps up. In between, nothing
+    """Whether the sink has a backlog — then entity updates wait and the sink runs no NER itself — given
+    the age of the newest mention of the last batch (``None``: the batch brought no mention). At least
+    ``wait_s`` (``Settings.index_entities_wait_s``) means a backlog of mentions, and they go first (an
+    entity update costs Elasticsearch a get and a re-index, NER costs ~0.5 ms of CPU per mention; named
+    entities are secondary to fresh mentions, as the NER worker's idle priority already says); at most
+    half of it, or no mention at all, means the sink keeps up. In between, nothing
     changes (hysteresis). The arrival rate plays no part: a sink that keeps up applies the updates."""
     if newest_age_s is None:
         return False

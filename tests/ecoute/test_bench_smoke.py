@@ -160,6 +160,8 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     assert result["lag_at_start"] == timeline[0]["lag"] and result["lag_at_drain"] == timeline[-1]["lag"]
     assert set(result["lag_growth_per_s"]) <= {*STAGES, ENTITY_UPDATES_LAG}
     assert set(STAGES) <= set(result["cpu_s"]) and result["cpu_s"]["enrich"] > 0
+    handover = result["named_entity_records"]  # counted while measuring
+    assert set(handover) == {"handed_to_ner_worker", "entity_updates"} and min(handover.values()) >= 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
     assert plot_e2e(result, tmp_path / "e2e.png").stat().st_size > 10_000
     hops = result["latency_breakdown"]

@@ -111,8 +111,12 @@ def test_worker_enriches_dead_letters_and_follows_query_changes(pipeline_setting
         (matched,) = [e for e in last if e.id == late.id]
         assert [(m.tenant, m.query_id) for m in matched.matches] == [("acme", "ferralis")]
         assert {t.term for t in matched.matches[0].terms} == {"ferralis NEAR/4 greve"}
-        # the hot path extracts only the cheap entities; spaCy runs in the NER worker
+        # the hot path extracts only the cheap entities; spaCy runs in the index sink or the NER worker
         assert all(e.kind in ("hashtag", "handle", "link", "domain") for e in matched.entities)
+        # the NER worker tags what the index sink hands it (here every enriched mention, as with a
+        # backlog and scope "all"): with scope "matched" it still tags only the matched one
+        handed = [(m.key(), m.value()) for m in read_all(bootstrap, out_topic, 41)]
+        produce(bootstrap, s.topic("mentions.ner"), handed)
         ner = start_worker(s, "ner")
         try:
             entities_topic = s.topic("mentions.entities")

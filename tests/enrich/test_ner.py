@@ -11,8 +11,9 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 NER = SpacyNer()
 
 
-def _msg(i: int, text: str, lang: str, matched: bool) -> InMessage:
-    m = EnrichedMention(
+def enriched_mention(i: int, text: str, lang: str, matched: bool) -> EnrichedMention:
+    """A French or English enriched mention, matched by tenant acme or not."""
+    return EnrichedMention(
         id=stable_mention_id("feed", str(i)),
         source_type="feed",
         source_id="s",
@@ -23,6 +24,10 @@ def _msg(i: int, text: str, lang: str, matched: bool) -> InMessage:
         lang=lang,
         matches=(QueryMatch(tenant="acme", query_id="q"),) if matched else (),
     )
+
+
+def _msg(i: int, text: str, lang: str, matched: bool) -> InMessage:
+    m = enriched_mention(i, text, lang, matched)
     return InMessage(m.id.encode(), m.model_dump_json().encode(), "mentions.enriched", 0, i)
 
 

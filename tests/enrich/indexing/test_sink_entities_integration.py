@@ -196,9 +196,9 @@ def test_entity_updates_flow_while_fresh_mentions_stream_in_however_fast(
     applied: list[int] = []  # entity updates of each batch the sink went on with (after its cap)
 
     class CountingSink(IndexSink):
-        def _prepare(self, messages: list[Any]) -> Any:
+        def _prepare(self, messages: list[Any], *, tag: bool = False) -> Any:
             applied.append(sum(m.topic() == entities_topic for m in messages))
-            return super()._prepare(messages)
+            return super()._prepare(messages, tag=tag)
 
     sink = CountingSink(s, es_client, consumer=consumer)  # type: ignore[arg-type]
     _run_until(sink, lambda: sink.stats.mentions >= 2400 and _lyon_count(es_client, global_alias) == 30)

@@ -242,8 +242,8 @@ def test_the_next_batch_is_decoded_while_one_is_written_and_sent_only_after_its_
     events: list[str] = []
     real_prepare, real_write, real_commit = IndexSink._prepare, IndexSink._place_and_write, IndexSink._commit
 
-    def prepare(self: IndexSink, messages: list[Any]) -> Any:
-        batch = real_prepare(self, messages)
+    def prepare(self: IndexSink, messages: list[Any], *, tag: bool = False) -> Any:
+        batch = real_prepare(self, messages, tag=tag)
         if batch is not None:  # not only partition-end events
             events.append("decode")
         return batch
