@@ -1,12 +1,13 @@
 """The NER worker: ``mentions.ner`` → spaCy people/organisations/places → ``mentions.entities``.
 
 spaCy costs 0.4–0.55 ms of CPU per mention here (``ecoute bench ner``; the design notes estimated
-~390 docs/s per core), about as much as the whole enrich step, so it never runs on the hot path. The
+~390 docs/s per core), about as much as the whole enrich step, so the enrich worker never runs it. The
 index sink tags the mentions in scope itself while it keeps up, and writes their entities with the
-mention, once; the mentions it had to write without (it had a backlog, or ``Settings.index_ner`` is off)
-it hands over on ``mentions.ner``. This worker tags those at the lowest CPU priority, and the index sink
-applies the entity updates as partial document updates when they arrive. ``Settings.ner_scope``:
-``matched`` (default: mentions that matched a tenant's query), ``all``, or ``none``.
+mention, once; the mentions it had to write without (it had a backlog, its tagger failed, or
+``Settings.index_ner`` is off) it hands over on ``mentions.ner``. This worker tags those at the lowest
+CPU priority, and the index sink applies the entity updates as partial document updates when they
+arrive. ``Settings.ner_scope``: ``matched`` (default: mentions that matched a tenant's query), ``all``,
+or ``none``.
 """
 
 from __future__ import annotations
