@@ -122,7 +122,7 @@ class IndexSink:
         self.stats = SinkStats()
         self.recent = RecentPlacements()
         self.paused = threading.Event()  # set while backing off with consumption paused
-        self.holding = False  # entity updates held back while mentions have a backlog
+        self.backlog = False  # mentions have a backlog: no NER here, entity updates held back
 
     # --- pure-ish steps -------------------------------------------------------------------------
     def _decode(self, msg: Message) -> EnrichedMention | None:
@@ -390,11 +390,10 @@ class IndexSink:
         partitions of this consumer; mentions are never paused here."""
         parts = [tp for tp in self.consumer.assignment() if tp.topic == self.entities_topic]
         if not parts:
-            self.holding = hold  # still the sink's state: whether it runs NER itself
             return
         if hold:
             self.consumer.pause(parts)
-            if not self.holding:
+            if not self.backlog:
                 log.info(
                     "mentions have a backlog: NER left to the NER worker, entity updates wait",
                     extra={"topic": self.entities_topic},
@@ -404,7 +403,6 @@ class IndexSink:
             log.info(
                 "backlog gone: NER in the sink, entity updates resume", extra={"topic": self.entities_topic}
             )
-        self.holding = hold
 
     def run(self, stop: threading.Event, *, on_batch: Callable[[SinkStats], None] | None = None) -> SinkStats:
         """Consume until ``stop`` is set; returns the counters."""
@@ -417,11 +415,11 @@ class IndexSink:
                 messages = self._at_most_entity_updates(
                     self.consumer.consume(self.settings.index_batch_size, self.settings.index_batch_within_s)
                 )
-                hold = entity_updates_wait(
-                    self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.holding
+                backlog = entity_updates_wait(
+                    self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.backlog
                 )
                 # decoded (and tagged, unless the sink has a backlog) while the previous batch is written
-                ready = self._prepare(messages, tag=not hold)
+                ready = self._prepare(messages, tag=not backlog)
                 if in_flight is not None:
                     self._finish(in_flight, stop)
                     in_flight = None
@@ -430,8 +428,9 @@ class IndexSink:
                 if ready is not None:  # sent only now: a later batch's update never overtakes a write
                     self._send(ready, writer)
                     in_flight = ready
-                if hold or self.holding:
-                    self._hold_entity_updates(hold)
+                if backlog or self.backlog:
+                    self._hold_entity_updates(backlog)
+                self.backlog = backlog
             if in_flight is not None:  # stopping: the batch in flight is finished and committed
                 self._finish(in_flight, stop)
                 if on_batch:
