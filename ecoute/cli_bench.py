@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ecoute.bench.report import print_comparison, write_result
+from ecoute.bench.report import RESULTS_DIR, print_comparison, write_result
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline."
@@ -139,6 +139,13 @@ def e2e(
     plot: Annotated[
         bool, typer.Option(help="also write PNG charts: throughput, latency, lag and memory over time")
     ] = False,
+    profile: Annotated[
+        bool,
+        typer.Option(
+            help="also profile every stage with py-spy (collapsed stacks beside the JSON, top functions"
+            " in it); py-spy's own CPU makes these figures incomparable with unprofiled runs"
+        ),
+    ] = False,
 ) -> None:
     """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
     from deploy.stack.local import stack_up
@@ -155,6 +162,7 @@ def e2e(
         warmup_load_s=warmup,
         server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
+        profile_dir=RESULTS_DIR / "profiles" if profile else None,
     )
     path = write_result("e2e", result)
     if plot:
@@ -163,4 +171,18 @@ def e2e(
         console.print(f"chart: {plot_e2e(result, path.with_suffix('.png'))}")
     summary = {k: v for k, v in result.items() if k not in E2E_SERIES}
     console.print_json(json.dumps(summary, default=str))
+    if "profile" in result:
+        _print_profiles(result["profile"])
     console.print(f"JSON: {path}")
+
+
+def _print_profiles(profiles: dict[str, dict[str, Any]], top: int = 6) -> None:
+    """Per stage, the functions on top of the stack in most of py-spy's active samples."""
+    rows = []
+    for stage, summary in profiles.items():
+        if "error" in summary:
+            rows.append({"stage": stage, "share": "", "function (self)": summary["error"]})
+        for entry in summary.get("top_self", [])[:top]:
+            share = f"{entry['share']:.1%}"
+            rows.append({"stage": stage, "share": share, "function (self)": entry["function"]})
+    print_comparison("where each stage's active samples were (py-spy)", rows, console)

@@ -12,7 +12,9 @@ s. Measured:
 * a timeline, one sample per second from the first publication until drained: mentions published and
   searchable so far, consumer lag of every stage, RSS and CPU time of every process (the ecoute
   stages, the Kafka and Elasticsearch servers when their pids are known, this benchmark);
-* CPU time per mention of each process over the run: where the two cores went.
+* CPU time per mention of each process over the run: where the two cores went;
+* with ``profile_dir``, a py-spy sampling profile of every stage over the measured run
+  (:mod:`ecoute.bench.profile`): which functions the CPU went to.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from ecoute.bench.generate import MentionGenerator, query_definitions
+from ecoute.bench.profile import Profiler
 from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, with_descendants
 from ecoute.children import Child, spawn, stage_env, stop_all
 from ecoute.kafka import watermark_offsets
@@ -321,13 +325,15 @@ def run_e2e(
     warmup_s: float = 10.0,
     warmup_load_s: float = 0.0,
     on_progress: Callable[[str], None] = lambda _: None,
+    profile_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Run the end-to-end benchmark; returns the figures (see module doc). ``server_pids`` (name →
     pid of the Kafka and Elasticsearch servers, when local) adds their CPU and memory to the figures.
     ``warmup_load_s``: first publish that many seconds of other mentions at ``rate`` and wait until
     they are indexed, unmeasured — the JVMs' JIT compilers and the workers' caches then start warm,
     as in a long-running deployment (right after a restart Elasticsearch costs up to 2.5× the CPU
-    per document)."""
+    per document). ``profile_dir``: also profile each stage with py-spy from the first measured
+    publication until drained; collapsed stacks are written there and summarised under ``profile``."""
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
@@ -401,6 +407,8 @@ def run_e2e(
     sampled_docs: dict[str, Any] = {}
     cpu_start: dict[str, float] = {}
     cpu_end: dict[str, float] = {}
+    profiler = Profiler(profile_dir, f"e2e-{token}") if profile_dir is not None else None
+    profiles: dict[str, dict[str, Any]] = {}
     t0 = time.perf_counter()
     try:
         on_progress("waiting for workers to start")
@@ -417,6 +425,8 @@ def run_e2e(
         poller.start()
         on_progress(f"producing {total} mentions at {rate:.0f}/s")
         timeline.start()
+        if profiler is not None:
+            profiler.start({c.name: c.proc.pid for c in children})
         cpu_start = timeline.cpu_now()
         handover_start = _named_entity_records(s)
         t0 = timeline.t0
@@ -460,6 +470,8 @@ def run_e2e(
         cpu_end = timeline.cpu_now()
         handover_end = _named_entity_records(s)
     finally:
+        if profiler is not None:
+            profiles = profiler.stop()
         stop.set()
         timeline.stop()
         stop_all(children)
@@ -512,6 +524,7 @@ def run_e2e(
         "cpu_s": cpu,
         "cpu_ms_per_mention": {name: round(1000 * v / max(total, 1), 3) for name, v in cpu.items()},
         "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),
+        **({"profile": profiles} if profiler is not None else {}),
         "timeline": samples,
         "searchable_latency_over_time": [
             (round(sent[mention_id] - t0, 2), round(lat * 1000, 1))

@@ -135,7 +135,8 @@ def test_e2e_chart_is_written(tmp_path: Path) -> None:
 @pytest.mark.timeout(600)
 def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Settings, tmp_path: Path) -> None:
     """A seconds-long run of ``ecoute bench e2e``: every published mention becomes searchable, every
-    sampled one is delivered as a signed webhook, and the timeline covers every stage's lag."""
+    sampled one is delivered as a signed webhook, the timeline covers every stage's lag, and py-spy
+    profiled every stage (``--profile``)."""
     from ecoute.bench.e2e import ENTITY_UPDATES_LAG, STAGES, run_e2e
     from ecoute.bench.plot import plot_e2e
 
@@ -148,6 +149,7 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
         warmup_s=0.0,
         warmup_load_s=1.0,  # 100 unmeasured mentions first: not counted below
         drain_timeout=300.0,
+        profile_dir=tmp_path / "profiles",
     )
     assert result["produced"] == 300 and result["searchable"] == 300 and result["all_searchable"]
     assert result["steady_published_per_s"] is None or result["steady_published_per_s"] > 0
@@ -164,6 +166,11 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     assert set(handover) == {"handed_to_ner_worker", "entity_updates"} and min(handover.values()) >= 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
     assert plot_e2e(result, tmp_path / "e2e.png").stat().st_size > 10_000
+    profiles = result["profile"]
+    assert set(profiles) == set(STAGES) and not [p for p in profiles.values() if "error" in p], profiles
+    assert profiles["enrich"]["samples"] > 0 and Path(profiles["enrich"]["file"]).is_relative_to(tmp_path)
+    enrich_own = {entry["function"].split(" (")[0] for entry in profiles["enrich"]["top_own_inclusive"]}
+    assert "run_enrich_worker" in enrich_own  # samples are attributed to the stage's own code
     hops = result["latency_breakdown"]
     assert (
         hops["published → enriched"]["p50_ms"] > 0 and hops["alert emitted → webhook received"]["p50_ms"] > 0

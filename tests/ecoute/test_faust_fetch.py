@@ -1,0 +1,72 @@
+"""Faust stages fetch in batches: the consumer Faust builds carries our fetch settings, its fetcher
+starts with them on the real broker, and the broker then holds a fetch for them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import faust
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from ecoute.faust_fetch import batching_app
+from tests.kafka_utils import produce
+
+
+def _app(make: Callable[..., faust.App], bootstrap: str, **fetch: int) -> faust.App:
+    return make(
+        "t-faust-fetch",
+        broker=f"kafka://{bootstrap}",
+        store="memory://",
+        autodiscover=False,
+        web_enabled=False,
+        **fetch,
+    )
+
+
+def _worker_consumer(app: faust.App) -> AIOKafkaConsumer:
+    """The aiokafka consumer Faust's consumer thread would create for this app (not started)."""
+    thread: Any = app.consumer._thread  # type: ignore[attr-defined]
+    consumer: AIOKafkaConsumer = thread._create_worker_consumer(app.transport)
+    return consumer
+
+
+async def test_the_consumer_faust_builds_carries_the_fetch_settings() -> None:
+    ours = _worker_consumer(_app(batching_app, "127.0.0.1:1", fetch_min_bytes=12_345, fetch_max_wait_ms=77))
+    plain = _worker_consumer(_app(faust.App, "127.0.0.1:1"))
+    try:
+        assert (ours._fetch_min_bytes, ours._fetch_max_wait_ms) == (12_345, 77)
+        assert plain._fetch_min_bytes == 1  # Faust's own: the broker answers for every record
+    finally:
+        await ours.stop()
+        await plain.stop()
+
+
+@pytest.mark.integration
+async def test_started_fetcher_uses_them_and_the_broker_holds_the_fetch(
+    kafka_bootstrap: str, unique_name: Callable[[str], str]
+) -> None:
+    topic = unique_name("faust-fetch")
+    produce(kafka_bootstrap, topic, [(b"k", b"one small record")])
+    app = _app(batching_app, kafka_bootstrap, fetch_min_bytes=1_000_000, fetch_max_wait_ms=2_000)
+    consumer = _worker_consumer(app)
+    await consumer.start()
+    try:
+        fetcher: Any = consumer._fetcher
+        assert (fetcher._fetch_min_bytes, fetcher._fetch_max_wait_ms) == (1_000_000, 2_000)
+        await consumer._client.force_metadata_update()
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)  # the record above is not what a fetch waits for
+        started = time.monotonic()
+        produce(kafka_bootstrap, topic, [(b"k", b"another small record")])
+        batch = await consumer.getmany(timeout_ms=10_000)
+        waited = time.monotonic() - started
+        assert [r.value for records in batch.values() for r in records] == [b"another small record"]
+        # far below the minimum bytes: the broker answered only when the maximum wait ran out (with
+        # Faust's fetch_min_bytes=1 it answers as soon as the record is there: ~0.5 s, the producer's start)
+        assert waited >= 1.5
+    finally:
+        await consumer.stop()
