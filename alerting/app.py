@@ -36,7 +36,7 @@ from alerting.events import MatchBatch, MatchEvent, TickEvent, batch_matches, ma
 from alerting.faust_state import FaustStore, create_tables, partition_context
 from alerting.settings import AlertingSettings
 from ecoute.acked_producer import AckedProducer, Record
-from ecoute.faust_fetch import batching_app
+from ecoute.faust_fetch import BatchingApp
 from ecoute.settings import Settings
 from schemas.alert import Alert
 from schemas.common import utc_now
@@ -89,7 +89,7 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
     datadir = settings.state_dir / "faust" / app_id
     datadir.parent.mkdir(parents=True, exist_ok=True)
     partitions = settings.topic_partitions
-    app = batching_app(
+    app = BatchingApp(
         app_id,
         fetch_min_bytes=settings.faust_fetch_min_bytes,
         fetch_max_wait_ms=settings.faust_fetch_max_wait_ms,

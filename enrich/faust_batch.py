@@ -18,7 +18,7 @@ from typing import Any
 import faust
 
 from ecoute.acked_producer import AckedProducer, Record
-from ecoute.faust_fetch import batching_app
+from ecoute.faust_fetch import BatchingApp
 from ecoute.settings import Settings
 from enrich.stream import InMessage
 
@@ -41,7 +41,7 @@ def create_batch_app(
     group = settings.group(stage)
     datadir = settings.state_dir / "faust" / group
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    app = batching_app(
+    app = BatchingApp(
         group,
         fetch_min_bytes=settings.faust_fetch_min_bytes,
         fetch_max_wait_ms=settings.faust_fetch_max_wait_ms,

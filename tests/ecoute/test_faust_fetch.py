@@ -11,7 +11,7 @@ import faust
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from ecoute.faust_fetch import batching_app
+from ecoute.faust_fetch import BatchingApp
 from tests.kafka_utils import produce
 
 
@@ -34,7 +34,7 @@ def _worker_consumer(app: faust.App) -> AIOKafkaConsumer:
 
 
 async def test_the_consumer_faust_builds_carries_the_fetch_settings() -> None:
-    ours = _worker_consumer(_app(batching_app, "127.0.0.1:1", fetch_min_bytes=12_345, fetch_max_wait_ms=77))
+    ours = _worker_consumer(_app(BatchingApp, "127.0.0.1:1", fetch_min_bytes=12_345, fetch_max_wait_ms=77))
     plain = _worker_consumer(_app(faust.App, "127.0.0.1:1"))
     try:
         assert (ours._fetch_min_bytes, ours._fetch_max_wait_ms) == (12_345, 77)
@@ -50,7 +50,7 @@ async def test_started_fetcher_uses_them_and_the_broker_holds_the_fetch(
 ) -> None:
     topic = unique_name("faust-fetch")
     produce(kafka_bootstrap, topic, [(b"k", b"one small record")])
-    app = _app(batching_app, kafka_bootstrap, fetch_min_bytes=1_000_000, fetch_max_wait_ms=2_000)
+    app = _app(BatchingApp, kafka_bootstrap, fetch_min_bytes=1_000_000, fetch_max_wait_ms=2_000)
     consumer = _worker_consumer(app)
     await consumer.start()
     try:
