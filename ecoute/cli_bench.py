@@ -146,6 +146,13 @@ def e2e(
             " in it); py-spy's own CPU makes these figures incomparable with unprofiled runs"
         ),
     ] = False,
+    stage_log_level: Annotated[
+        str,
+        typer.Option(
+            help="the stages' log level (their logs: the state dir's bench-<token>/); at INFO the index"
+            " sink's step timings go into the JSON"
+        ),
+    ] = "WARNING",
 ) -> None:
     """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
     from deploy.stack.local import stack_up
@@ -163,6 +170,7 @@ def e2e(
         server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
         profile_dir=RESULTS_DIR / "profiles" if profile else None,
+        stage_log_level=stage_log_level.upper(),
     )
     path = write_result("e2e", result)
     if plot:

@@ -33,6 +33,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.profile import Profiler
 from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, with_descendants
+from ecoute.bench.stage_logs import sink_timings_from
 from ecoute.children import Child, spawn, stage_env, stop_all
 from ecoute.kafka import watermark_offsets
 from ecoute.settings import Settings
@@ -326,6 +327,7 @@ def run_e2e(
     warmup_load_s: float = 0.0,
     on_progress: Callable[[str], None] = lambda _: None,
     profile_dir: Path | None = None,
+    stage_log_level: str = "WARNING",
 ) -> dict[str, Any]:
     """Run the end-to-end benchmark; returns the figures (see module doc). ``server_pids`` (name →
     pid of the Kafka and Elasticsearch servers, when local) adds their CPU and memory to the figures.
@@ -333,7 +335,9 @@ def run_e2e(
     they are indexed, unmeasured — the JVMs' JIT compilers and the workers' caches then start warm,
     as in a long-running deployment (right after a restart Elasticsearch costs up to 2.5× the CPU
     per document). ``profile_dir``: also profile each stage with py-spy from the first measured
-    publication until drained; collapsed stacks are written there and summarised under ``profile``."""
+    publication until drained; collapsed stacks are written there and summarised under ``profile``.
+    ``stage_log_level``: the stages' log level; at ``INFO`` the index sink logs where its time goes,
+    and the reports logged while measuring are averaged under ``index_sink_timings``."""
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
@@ -351,7 +355,7 @@ def run_e2e(
             "index_prefix": f"bench{token}",
             "consumer_group_prefix": f"bench{token}",
             "allow_private_urls": True,
-            "log_level": "WARNING",
+            "log_level": stage_log_level,
         }
     )
     es = Elasticsearch(s.effective_es_url, request_timeout=60)
@@ -409,6 +413,7 @@ def run_e2e(
     cpu_end: dict[str, float] = {}
     profiler = Profiler(profile_dir, f"e2e-{token}") if profile_dir is not None else None
     profiles: dict[str, dict[str, Any]] = {}
+    measured_from = measured_until = 0.0
     t0 = time.perf_counter()
     try:
         on_progress("waiting for workers to start")
@@ -428,6 +433,7 @@ def run_e2e(
         if profiler is not None:
             profiler.start({c.name: c.proc.pid for c in children})
         cpu_start = timeline.cpu_now()
+        measured_from = time.time()
         handover_start = _named_entity_records(s)
         t0 = timeline.t0
 
@@ -468,6 +474,7 @@ def run_e2e(
         }
         drained_s = time.perf_counter() - t0
         cpu_end = timeline.cpu_now()
+        measured_until = time.time()
         handover_end = _named_entity_records(s)
     finally:
         if profiler is not None:
@@ -487,6 +494,7 @@ def run_e2e(
     peak = {name: max((row["rss_mb"].get(name, 0.0) for row in samples), default=0.0) for name in pids}
     cpu = {name: round(cpu_end.get(name, 0.0) - cpu_start.get(name, 0.0), 2) for name in cpu_start}
     ecoute_names = [*STAGES]
+    sink_times = sink_timings_from(log_dir / "index.log", measured_from, measured_until)
     return {
         "rate_target_per_s": rate,
         "duration_s": duration,
@@ -525,6 +533,7 @@ def run_e2e(
         "cpu_ms_per_mention": {name: round(1000 * v / max(total, 1), 3) for name, v in cpu.items()},
         "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),
         **({"profile": profiles} if profiler is not None else {}),
+        **({"index_sink_timings": sink_times} if sink_times is not None else {}),
         "timeline": samples,
         "searchable_latency_over_time": [
             (round(sent[mention_id] - t0, 2), round(lat * 1000, 1))

@@ -65,6 +65,7 @@ from enrich.indexing.placement import (
     family_of,
     relocate,
 )
+from enrich.indexing.timings import SinkTimings, log_report
 from enrich.pipeline import EntityTagger
 from schemas.common import utc_now
 from schemas.mention import EnrichedMention, EntityUpdate
@@ -123,6 +124,7 @@ class IndexSink:
         self.recent = RecentPlacements()
         self.paused = threading.Event()  # set while backing off with consumption paused
         self.backlog = False  # mentions have a backlog: no NER here, entity updates held back
+        self.timings = SinkTimings()
 
     # --- pure-ish steps -------------------------------------------------------------------------
     def _decode(self, msg: Message) -> EnrichedMention | None:
@@ -201,8 +203,12 @@ class IndexSink:
     # --- Elasticsearch with retries and backpressure -------------------------------------------
     def _place_and_write(self, actions: list[Action]) -> BulkOutcome:
         """First attempt of a batch (runs on the writer thread while the next batch is decoded)."""
-        self._place(actions)
-        return write_bulk(self.es, actions, refresh=self.refresh)
+        started = time.monotonic()
+        try:
+            self._place(actions)
+            return write_bulk(self.es, actions, refresh=self.refresh)
+        finally:
+            self.timings.add("write", time.monotonic() - started)
 
     def _write(
         self,
@@ -404,33 +410,52 @@ class IndexSink:
                 "backlog gone: NER in the sink, entity updates resume", extra={"topic": self.entities_topic}
             )
 
+    def _report_timings(self) -> None:
+        report = self.timings.take_report()
+        if report is not None:
+            log_report(log, report, self.topic)
+
     def run(self, stop: threading.Event, *, on_batch: Callable[[SinkStats], None] | None = None) -> SinkStats:
         """Consume until ``stop`` is set; returns the counters."""
         self.consumer.subscribe([self.topic, self.entities_topic])
         log.info("index sink started", extra={"topic": self.topic, "group": self.settings.group("index")})
         in_flight: _Batch | None = None
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer")
+        window = self.settings.index_batch_within_s
+        batch_started = time.monotonic() - window
         try:
             while not stop.is_set():
+                # a batch gathers for the window from the previous one's start: when handling a batch
+                # took longer, what came meanwhile is taken at once instead of waiting a window more
+                consume_from = time.monotonic()
+                timeout = consume_window(window, consume_from - batch_started)
+                batch_started = consume_from
                 messages = self._at_most_entity_updates(
-                    self.consumer.consume(self.settings.index_batch_size, self.settings.index_batch_within_s)
+                    self.consumer.consume(self.settings.index_batch_size, timeout)
                 )
+                prepare_from = time.monotonic()
+                self.timings.add("consume", prepare_from - consume_from)
                 backlog = entity_updates_wait(
                     self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.backlog
                 )
                 # decoded (and tagged, unless the sink has a backlog) while the previous batch is written
                 ready = self._prepare(messages, tag=not backlog)
+                finish_from = time.monotonic()
+                self.timings.add("prepare", finish_from - prepare_from)
                 if in_flight is not None:
                     self._finish(in_flight, stop)
                     in_flight = None
                     if on_batch:
                         on_batch(self.stats)
+                self.timings.add("finish", time.monotonic() - finish_from)
                 if ready is not None:  # sent only now: a later batch's update never overtakes a write
                     self._send(ready, writer)
                     in_flight = ready
+                    self.timings.batch(len(ready.messages))
                 if backlog or self.backlog:
                     self._hold_entity_updates(backlog)
                 self.backlog = backlog
+                self._report_timings()
             if in_flight is not None:  # stopping: the batch in flight is finished and committed
                 self._finish(in_flight, stop)
                 if on_batch:
@@ -474,6 +499,14 @@ def cap_entity_updates(
             updates += 1
         kept.append(msg)
     return kept, rewind
+
+
+def consume_window(window_s: float, since_last_batch_s: float) -> float:
+    """How long the next ``consume`` may wait for messages: what is left of ``window_s``
+    (``Settings.index_batch_within_s``) since the previous batch's consume began, never below zero. A
+    sink whose batches take longer than the window to handle thus takes what came meanwhile at once:
+    a mention waits about one handling time, not a handling time plus a window."""
+    return max(0.0, window_s - since_last_batch_s)
 
 
 def entity_updates_wait(newest_age_s: float | None, wait_s: float, waiting: bool) -> bool:

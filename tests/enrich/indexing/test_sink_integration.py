@@ -59,8 +59,9 @@ def _count(es: Elasticsearch, index: str) -> int:
 
 
 def test_sink_indexes_dead_letters_poison_and_commits(
-    pipeline_settings: Settings, es_client: Elasticsearch
+    pipeline_settings: Settings, es_client: Elasticsearch, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("enrich.indexing.timings.REPORT_EVERY_S", 1e9)  # timings kept, not reset
     s = pipeline_settings
     ensure_topics(s)
     from ecoute.es import ensure_mention_templates
@@ -91,6 +92,10 @@ def test_sink_indexes_dead_letters_poison_and_commits(
 
     committed = committed_offsets(s.kafka_bootstrap or "", s.group("index"), topic, s.topic_partitions)
     assert sum(committed.values()) == len(records)
+    # where the time went
+    timings = sink.timings
+    assert timings.messages == len(records) and timings.batches >= 1
+    assert timings.prepare > 0 and timings.write > 0 and timings.consume > 0
 
 
 def test_replay_creates_no_duplicate_and_keeps_tenant_state(
