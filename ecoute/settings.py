@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     index_entities_wait_s: float = Field(default=1.0, gt=0)
     # ...and a sink batch applies at most this many of them (each re-indexes the mention's documents)
     index_entities_per_batch: int = Field(default=200, ge=1)
+    # counted from the previous batch's start: a sink busy for longer takes what came at once
     index_batch_within_s: float = Field(default=0.25, gt=0)
     index_max_retries: int = Field(default=8, ge=0)
 

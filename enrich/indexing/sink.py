@@ -2,6 +2,11 @@
 bulk-write to Elasticsearch, commit.
 
 Contract (arroyo-style, commit after process):
+* a batch is up to ``index_batch_size`` messages gathered for at most ``index_batch_within_s``
+  counted from the previous batch's start (:func:`consume_window`): when handling a batch took
+  longer, what came meanwhile is taken at once. Where the time goes (waiting for messages, decoding
+  and NER, finishing the previous batch, writing) is logged every 10 s
+  (:mod:`enrich.indexing.timings`);
 * a batch of messages is decoded; undecodable ones go to ``dlq.index`` with the reason;
 * the batch's documents are sent to the index that already holds them, if any (a mention whose date
   changed never gets a second document in another month, see :mod:`enrich.indexing.placement`), and
