@@ -208,12 +208,9 @@ class IndexSink:
     # --- Elasticsearch with retries and backpressure -------------------------------------------
     def _place_and_write(self, actions: list[Action]) -> BulkOutcome:
         """First attempt of a batch (runs on the writer thread while the next batch is decoded)."""
-        started = time.monotonic()
-        try:
+        with self.timings.step("write"):
             self._place(actions)
             return write_bulk(self.es, actions, refresh=self.refresh)
-        finally:
-            self.timings.add("write", time.monotonic() - started)
 
     def _write(
         self,
@@ -435,24 +432,22 @@ class IndexSink:
                 consume_from = time.monotonic()
                 timeout = consume_window(window, consume_from - batch_started)
                 batch_started = consume_from
-                messages = self._at_most_entity_updates(
-                    self.consumer.consume(self.settings.index_batch_size, timeout)
-                )
-                prepare_from = time.monotonic()
-                self.timings.add("consume", prepare_from - consume_from)
+                with self.timings.step("consume"):
+                    messages = self._at_most_entity_updates(
+                        self.consumer.consume(self.settings.index_batch_size, timeout)
+                    )
                 backlog = entity_updates_wait(
                     self._newest_mention_age(messages), self.settings.index_entities_wait_s, self.backlog
                 )
                 # decoded (and tagged, unless the sink has a backlog) while the previous batch is written
-                ready = self._prepare(messages, tag=not backlog)
-                finish_from = time.monotonic()
-                self.timings.add("prepare", finish_from - prepare_from)
-                if in_flight is not None:
-                    self._finish(in_flight, stop)
-                    in_flight = None
-                    if on_batch:
-                        on_batch(self.stats)
-                self.timings.add("finish", time.monotonic() - finish_from)
+                with self.timings.step("prepare"):
+                    ready = self._prepare(messages, tag=not backlog)
+                with self.timings.step("finish"):
+                    if in_flight is not None:
+                        self._finish(in_flight, stop)
+                        in_flight = None
+                        if on_batch:
+                            on_batch(self.stats)
                 if ready is not None:  # sent only now: a later batch's update never overtakes a write
                     self._send(ready, writer)
                     in_flight = ready

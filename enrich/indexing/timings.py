@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,15 @@ class SinkTimings:
         """Count ``seconds`` for ``step`` (one of ``STEPS``; thread-safe)."""
         with self.lock:
             setattr(self, step, getattr(self, step) + seconds)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Count the time the ``with`` block takes for step ``name`` (also when it raises)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.add(name, time.monotonic() - started)
 
     def batch(self, messages: int) -> None:
         with self.lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -58,3 +59,16 @@ def test_writer_and_consumer_threads_add_without_losing_time() -> None:
 )
 def test_window_counts_from_the_previous_batch_start(since_last: float, expected: float) -> None:
     assert consume_window(0.25, since_last) == pytest.approx(expected)
+
+
+def test_a_step_is_counted_even_when_it_raises() -> None:
+    timings = SinkTimings(since=0.0)
+
+    def failing_step() -> None:
+        with timings.step("prepare"):
+            time.sleep(0.02)
+            raise RuntimeError("tagger failed")
+
+    with pytest.raises(RuntimeError):
+        failing_step()
+    assert timings.prepare >= 0.02 and timings.consume == 0.0
