@@ -13,6 +13,8 @@ s. Measured:
   searchable so far, consumer lag of every stage, RSS and CPU time of every process (the ecoute
   stages, the Kafka and Elasticsearch servers when their pids are known, this benchmark);
 * CPU time per mention of each process over the run: where the two cores went;
+* Elasticsearch's own thread time per mention by kind of work (indexing, refresh, merge, flush,
+  search) over the measured run, from the indices' ``_stats`` (:mod:`ecoute.bench.es_time`);
 * with ``profile_dir``, a py-spy sampling profile of every stage over the measured run
   (:mod:`ecoute.bench.profile`): which functions the CPU went to.
 """
@@ -341,6 +343,7 @@ def run_e2e(
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
+    from ecoute.bench.es_time import es_time, stats_snapshot
     from ecoute.config_topics import publish_queries
     from ecoute.es import ensure_mention_templates
     from ecoute.kafka import delete_topics_with_prefix, ensure_topics, producer_config
@@ -411,6 +414,8 @@ def run_e2e(
     sampled_docs: dict[str, Any] = {}
     cpu_start: dict[str, float] = {}
     cpu_end: dict[str, float] = {}
+    es_before: dict[str, Any] = {}
+    es_after: dict[str, Any] = {}
     profiler = Profiler(profile_dir, f"e2e-{token}") if profile_dir is not None else None
     profiles: dict[str, dict[str, Any]] = {}
     measured_from = measured_until = 0.0
@@ -433,6 +438,7 @@ def run_e2e(
         if profiler is not None:
             profiler.start({c.name: c.proc.pid for c in children})
         cpu_start = timeline.cpu_now()
+        es_before = stats_snapshot(es, s.index_prefix)
         measured_from = time.time()
         handover_start = _named_entity_records(s)
         t0 = timeline.t0
@@ -474,6 +480,7 @@ def run_e2e(
         }
         drained_s = time.perf_counter() - t0
         cpu_end = timeline.cpu_now()
+        es_after = stats_snapshot(es, s.index_prefix)
         measured_until = time.time()
         handover_end = _named_entity_records(s)
     finally:
@@ -531,6 +538,8 @@ def run_e2e(
         "rss_peak_ecoute_total_mb": round(sum(peak.get(n, 0.0) for n in ecoute_names), 1),
         "cpu_s": cpu,
         "cpu_ms_per_mention": {name: round(1000 * v / max(total, 1), 3) for name, v in cpu.items()},
+        # Elasticsearch's thread time by kind of work (indexing, refresh, merge, …) while measuring
+        "elasticsearch_time": es_time(es_before, es_after, prefix=s.index_prefix, mentions=total),
         "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),
         **({"profile": profiles} if profiler is not None else {}),
         **({"index_sink_timings": sink_times} if sink_times is not None else {}),

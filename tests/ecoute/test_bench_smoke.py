@@ -135,8 +135,8 @@ def test_e2e_chart_is_written(tmp_path: Path) -> None:
 @pytest.mark.timeout(600)
 def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Settings, tmp_path: Path) -> None:
     """A seconds-long run of ``ecoute bench e2e``: every published mention becomes searchable, every
-    sampled one is delivered as a signed webhook, the timeline covers every stage's lag, and py-spy
-    profiled every stage (``--profile``)."""
+    sampled one is delivered as a signed webhook, the timeline covers every stage's lag, py-spy
+    profiled every stage (``--profile``) and Elasticsearch's own time counters were read."""
     from ecoute.bench.e2e import ENTITY_UPDATES_LAG, STAGES, run_e2e
     from ecoute.bench.plot import plot_e2e
 
@@ -165,6 +165,9 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     handover = result["named_entity_records"]  # counted while measuring
     assert set(handover) == {"handed_to_ner_worker", "entity_updates"} and min(handover.values()) >= 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
+    es_time = result["elasticsearch_time"]  # the server's own counters, while measuring only
+    assert es_time["counts"]["documents_indexed"] >= 300 and es_time["ms_per_mention"]["indexing"] > 0
+    assert {"mentions", "tenant-mentions"} <= {name.rsplit("-v", 1)[0] for name in es_time["by_index"]}
     assert plot_e2e(result, tmp_path / "e2e.png").stat().st_size > 10_000
     profiles = result["profile"]
     assert set(profiles) == set(STAGES) and not [p for p in profiles.values() if "error" in p], profiles
