@@ -47,8 +47,10 @@ METRICS: Final = ("indexing", "refresh", "merge", "flush", "search")
 
 
 def _field(index_stats: Mapping[str, Any], path: tuple[str, str]) -> float:
-    section = index_stats.get("primaries", {}).get(path[0], {})
-    value = section.get(path[1], 0) if isinstance(section, Mapping) else 0
+    """The number at ``primaries.<section>.<field>``; 0 where the snapshot has none."""
+    value: Any = index_stats.get("primaries")
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 

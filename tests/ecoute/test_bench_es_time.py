@@ -73,7 +73,8 @@ def test_a_recreated_index_never_gives_negative_time() -> None:
 
 def test_empty_or_malformed_snapshots_give_zeros_not_errors() -> None:
     odd = {"indices": {"b1-x": {"primaries": {"indexing": "n/a", "refresh": {"total_time_in_millis": "?"}}}}}
-    for before, after in (({}, {}), ({}, odd), (odd, {"indices": []})):
+    odder = {"indices": {"b1-x": {"primaries": None}, "b1-y": "n/a"}}
+    for before, after in (({}, {}), ({}, odd), (odd, {"indices": []}), ({}, odder)):
         figures = es_time(before, after, prefix="b1", mentions=0)
         assert figures["ms_per_mention"]["total"] == 0
         assert set(figures["ms_per_mention"]) == {*TIMES_MS, *THROTTLED_MS, "total"}
