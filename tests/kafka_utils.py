@@ -24,9 +24,11 @@ def produce(
 
 
 def read_all(
-    bootstrap: str, topic: str, expected: int | None = None, timeout_s: float = 30.0, idle_s: float = 3.0
+    bootstrap: str, topic: str, expected: int | None = None, timeout_s: float = 30.0
 ) -> list[Message]:
-    """Every message of ``topic`` from the beginning (until ``expected`` are read, or idle for ``idle_s``)."""
+    """Every message of ``topic`` from the beginning: until ``expected`` are read or, without it, up to
+    each partition's end as it was when called (no idle guess: a slow broker never truncates the read).
+    Returns what was read when ``timeout_s`` runs out."""
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
@@ -35,26 +37,47 @@ def read_all(
             "enable.auto.commit": False,
         }
     )
-    consumer.subscribe([topic])
     out: list[Message] = []
     deadline = time.monotonic() + timeout_s
-    last = time.monotonic()
     try:
+        ends = _end_offsets(consumer, topic, deadline) if expected is None else {}
+        reached: dict[int, int] = {}  # partition → next offset to read
+        consumer.subscribe([topic])
         while time.monotonic() < deadline:
+            if expected is None and all(reached.get(p, 0) >= end for p, end in ends.items()):
+                break
             msg = consumer.poll(0.5)
-            if msg is None:
-                if expected is None and out and time.monotonic() - last > idle_s:
-                    break
-                continue
-            if msg.error():
+            if msg is None or msg.error():
                 continue
             out.append(msg)
-            last = time.monotonic()
+            partition, offset = msg.partition(), msg.offset()
+            if partition is not None and offset is not None:
+                reached[partition] = offset + 1
             if expected is not None and len(out) >= expected:
                 break
     finally:
         consumer.close()
     return out
+
+
+def _end_offsets(consumer: Consumer, topic: str, deadline: float) -> dict[int, int]:
+    """Each partition's high watermark (with records only: an empty partition needs no reading),
+    asked again on an error until ``deadline`` (a topic just created has no leader for a moment)."""
+    from confluent_kafka import KafkaException, TopicPartition
+
+    while True:
+        try:
+            partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+            ends: dict[int, int] = {}
+            for p in partitions:
+                low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+                if high > low:
+                    ends[p] = high
+            return ends
+        except KafkaException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def committed_offsets(bootstrap: str, group: str, topic: str, partitions: int) -> dict[int, int]:

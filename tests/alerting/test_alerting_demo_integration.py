@@ -4,6 +4,7 @@ ingest → Faust enrichment → alerting worker → deliverer → the local rece
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -40,6 +41,12 @@ def test_demo_delivers_a_spike_and_a_crisis_alert(pipeline_settings: Settings) -
             )
             asyncio.run(FeedIngestor(s, sources).run_once())
         shown = alerts.wait(timeout_s=240)
+        # the first spike and crisis alerts end the demo's wait; the other expected ones may come
+        # a little later on a loaded machine (another partition, another batch)
+        expected = {"ferralis-pic", CRISIS_RULE, "bonval-influence"}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not expected <= {a.rule_id for _, a in alerts.alerts()}:
+            time.sleep(0.5)
         got = [a for _, a in alerts.alerts()]
         assert shown, f"alerts so far: {[(a.rule_id, a.title) for a in got]}"
     finally:
@@ -50,4 +57,4 @@ def test_demo_delivers_a_spike_and_a_crisis_alert(pipeline_settings: Settings) -
     crisis = [a for a in got if a.rule_id == CRISIS_RULE]
     assert crisis and crisis[0].lang == "fr" and crisis[0].samples[0].url
     assert all(r.verified for r in alerts.receiver.snapshot())
-    assert {a.rule_id for a in got} >= {"ferralis-pic", CRISIS_RULE, "bonval-influence"}
+    assert {a.rule_id for a in got} >= expected

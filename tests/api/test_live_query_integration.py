@@ -36,7 +36,7 @@ def _raw(n: int) -> RawMention:
 def _matches(s: Settings, mention_id: str, timeout_s: float = 90) -> list[tuple[str, str]]:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for m in read_all(s.effective_kafka_bootstrap, s.topic("mentions.enriched"), idle_s=1.0, timeout_s=5):
+        for m in read_all(s.effective_kafka_bootstrap, s.topic("mentions.enriched"), timeout_s=5):
             if m.key() == mention_id.encode():
                 e = EnrichedMention.model_validate_json(m.value() or b"")
                 return [(x.tenant, x.query_id) for x in e.matches]

@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
@@ -51,6 +52,18 @@ def start_worker(s: Settings, kind: str = "enrich") -> Child:
         }
     )
     return spawn(kind, ["worker", kind], env, s.home / "logs")
+
+
+def _at_least(s: Settings, topic: str, n: int) -> bool:
+    return topic_end_offsets(s, topic) >= n
+
+
+def _committed(s: Settings) -> int:
+    """Offsets committed by the enrich group on ``mentions.raw`` (a partition without commit counts 0)."""
+    offsets = committed_offsets(
+        s.kafka_bootstrap or "", s.group("enrich"), s.topic("mentions.raw"), s.topic_partitions
+    )
+    return sum(max(0, o) for o in offsets.values())
 
 
 def wait_until(predicate: Callable[[], bool], child: Child, timeout_s: float = 120) -> None:
@@ -101,21 +114,31 @@ def test_worker_enriches_dead_letters_and_follows_query_changes(pipeline_setting
                 )
             ],
         )
-        time.sleep(2.0)
-        late = raw(1000, "Nouvelle grève chez Ferralis ce matin, trains supprimés à Lyon.")
-        produce(bootstrap, s.topic("mentions.raw"), [(late.id.encode(), late.model_dump_json().encode())])
-        wait_until(lambda: topic_end_offsets(s, out_topic) >= 41, worker)
-        last = [
-            EnrichedMention.model_validate_json(m.value() or b"") for m in read_all(bootstrap, out_topic, 41)
-        ]
-        (matched,) = [e for e in last if e.id == late.id]
+        # probes until the worker's query reader has applied it (a loaded machine can take seconds)
+        probes: list[RawMention] = []
+        matched: EnrichedMention | None = None
+        deadline = time.monotonic() + 60
+        while matched is None or (not matched.matches and time.monotonic() < deadline):
+            if matched is not None:
+                time.sleep(0.5)
+            late = raw(1000 + len(probes), "Nouvelle grève chez Ferralis ce matin, trains supprimés à Lyon.")
+            probes.append(late)
+            produce(bootstrap, s.topic("mentions.raw"), [(late.id.encode(), late.model_dump_json().encode())])
+            total = 40 + len(probes)
+            wait_until(partial(_at_least, s, out_topic, total), worker)
+            last = [
+                EnrichedMention.model_validate_json(m.value() or b"")
+                for m in read_all(bootstrap, out_topic, total)
+            ]
+            (matched,) = [e for e in last if e.id == late.id]
         assert [(m.tenant, m.query_id) for m in matched.matches] == [("acme", "ferralis")]
+        assert all(not e.matches for e in last if e.id != late.id)  # the earlier probes came before it
         assert {t.term for t in matched.matches[0].terms} == {"ferralis NEAR/4 greve"}
         # the hot path extracts only the cheap entities; spaCy runs in the index sink or the NER worker
         assert all(e.kind in ("hashtag", "handle", "link", "domain") for e in matched.entities)
         # the NER worker tags what the index sink hands it (here every enriched mention, as with a
         # backlog and scope "all"): with scope "matched" it still tags only the matched one
-        handed = [(m.key(), m.value()) for m in read_all(bootstrap, out_topic, 41)]
+        handed = [(m.key(), m.value()) for m in read_all(bootstrap, out_topic, total)]
         produce(bootstrap, s.topic("mentions.ner"), handed)
         ner = start_worker(s, "ner")
         try:
@@ -137,7 +160,7 @@ def test_worker_enriches_dead_letters_and_follows_query_changes(pipeline_setting
         code = worker.stop(60)
     assert code == 0, worker.log_path.read_text()[-4000:]
     committed = committed_offsets(bootstrap, s.group("enrich"), s.topic("mentions.raw"), s.topic_partitions)
-    assert sum(committed.values()) == len(records) + 1
+    assert sum(committed.values()) == len(records) + len(probes)
 
 
 def test_killed_worker_loses_nothing(pipeline_settings: Settings) -> None:
@@ -155,8 +178,13 @@ def test_killed_worker_loses_nothing(pipeline_settings: Settings) -> None:
     worker.proc.wait(30)
     worker = start_worker(s)
     try:
+        # every mention out, and the restarted worker got through all of them (its commits): the
+        # killed one may have produced them all without committing
         wait_until(
-            lambda: len({m.key() for m in read_all(bootstrap, out_topic, timeout_s=5, idle_s=1)}) >= 300,
+            lambda: (
+                len({m.key() for m in read_all(bootstrap, out_topic, timeout_s=5)}) >= 300
+                and _committed(s) == 300
+            ),
             worker,
             timeout_s=180,
         )

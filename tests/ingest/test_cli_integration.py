@@ -59,7 +59,7 @@ def test_ingest_one_source_then_status(
             assert done.exit_code == 0, done.output
             unknown = runner.invoke(cli(), ["ingest", "--sources", str(path), "--source", "nope", "--once"])
             assert unknown.exit_code == 2
-        produced = read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"), idle_s=1.0)
+        produced = read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"))
         assert produced and {json.loads(m.value() or b"")["source_id"] for m in produced} == {"conso-hebdo"}
         status = runner.invoke(cli(), ["sources", "status", "--sources", str(path), "--json"])
         assert status.exit_code == 0, status.output

@@ -113,7 +113,7 @@ def wait_for_count(s: Settings, expected: int, child: Child, timeout_s: float = 
     deadline = time.monotonic() + timeout_s
     got = 0
     while time.monotonic() < deadline:
-        got = len(read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"), idle_s=1.0, timeout_s=5))
+        got = len(read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"), timeout_s=5))
         if got >= expected:
             return got
         assert child.alive(), child.log_path.read_text()[-3000:]
@@ -161,7 +161,7 @@ def test_sigkill_mid_poll_then_restart_produces_each_item_exactly_once(
     with state.lock:
         state.block_at = None
     state.release.set()
-    mid = read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"), idle_s=1.0)
+    mid = read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"))
     assert len(mid) == 5 + FEED_ITEMS + 15
 
     second = start(s, sources, tmp_path / "logs", "ingest-2")
@@ -171,13 +171,10 @@ def test_sigkill_mid_poll_then_restart_produces_each_item_exactly_once(
     finally:
         code = second.stop(30)
     assert code == 0, second.log_path.read_text()[-3000:]
-    messages = read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"), idle_s=2.0)
+    messages = read_all(s.effective_kafka_bootstrap, s.topic("mentions.raw"))
     keys = [m.key() for m in messages]
     assert len(keys) == len(set(keys)) == 60 + FEED_ITEMS
-    cursors = {
-        m.key(): m.value()
-        for m in read_all(s.effective_kafka_bootstrap, s.topic("ingest.cursors"), idle_s=1.0)
-    }
+    cursors = {m.key(): m.value() for m in read_all(s.effective_kafka_bootstrap, s.topic("ingest.cursors"))}
     masto = SourceCursor.model_validate_json(cursors[b"masto"] or b"")
     assert isinstance(masto.position, MastodonPosition)
     assert masto.position.min_ids == {"tag:greve": make_status(60)["id"]} and masto.pending is None

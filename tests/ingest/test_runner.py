@@ -4,6 +4,8 @@ the cursor written, one failing source never stopping the others, delivery failu
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -14,6 +16,14 @@ from tests.ingest.helpers import harness, serve
 def rss(prefix: str, n: int) -> bytes:
     items = "".join(f"<item><guid>{prefix}-{i}</guid><title>{prefix} {i}</title></item>" for i in range(n))
     return f"<rss version='2.0'><channel>{items}</channel></rss>".encode()
+
+
+async def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Wait for ``condition``, failing the test after ``timeout_s`` (a loaded machine is slow)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
 
 
 async def test_reload_starts_and_stops_sources_and_stop_writes_cursors() -> None:
@@ -34,15 +44,9 @@ async def test_reload_starts_and_stops_sources_and_stop_writes_cursors() -> None
 
         stop = asyncio.Event()
         task = asyncio.create_task(h.ingestor.run_forever(stop, reload=reload, reload_every_s=0.05))
-        for _ in range(100):
-            if len(h.mentions()) == 2:
-                break
-            await asyncio.sleep(0.02)
+        await _until(lambda: len(h.mentions()) == 2)
         current[:] = [src_b]  # a removed, b added (as config.sources would say)
-        for _ in range(100):
-            if len(h.mentions()) == 5:
-                break
-            await asyncio.sleep(0.02)
+        await _until(lambda: len(h.mentions()) == 5)
         stop.set()
         await asyncio.wait_for(task, 10)
     assert sorted({m.source_id for m in h.mentions()}) == ["a", "b"] and len(h.mentions()) == 5

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ def test_timeout_reports_log_tail(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     try:
+        deadline = time.monotonic() + 30  # the child's interpreter starts slowly on a loaded machine
+        while "starting" not in log_tail(proc.log_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
         with pytest.raises(StackError, match="not healthy after") as info:
             proc.wait_healthy(lambda: False, 1.5)
         assert "starting" in str(info.value)
