@@ -164,10 +164,14 @@ def bench_alerts_cmd(
 ) -> None:
     """Mention published → webhook received latency (p50/p99) under load."""
     from alerting.bench import run_alert_bench
+    from ecoute.bench.report import print_targets, write_result
 
     _setup()
     result = run_alert_bench(get_settings(), rate=rate, seconds=seconds, alert_share=alert_share)
+    path = write_result("alerts", result)
     console.print_json(json.dumps(result))
+    print_targets("alerts", result, console)
+    console.print(f"JSON: {path}")
 
 
 if __name__ == "__main__":

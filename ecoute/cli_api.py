@@ -243,7 +243,7 @@ def bench_api(
     """Search p50/p99 through the API at a fixed rate over N mentions, next to a naive alternative."""
     from deploy.stack.local import stack_up
     from ecoute.bench.api import run_api_bench
-    from ecoute.bench.report import print_comparison, write_result
+    from ecoute.bench.report import print_comparison, print_targets, write_result
 
     settings = _settings()
     stack_up(settings)
@@ -273,4 +273,5 @@ def bench_api(
     print_comparison(f"ecoute bench api — {result['index']['documents']:,} mentions", rows, console)
     path: Path = write_result("api", result)
     console.print_json(json.dumps({k: v for k, v in result.items() if k != "sample_request"}, default=str))
+    print_targets("api", result, console)
     console.print(f"JSON: {path}")

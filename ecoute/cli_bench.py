@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ecoute.bench.report import RESULTS_DIR, print_comparison, write_result
+from ecoute.bench.report import RESULTS_DIR, print_comparison, print_targets, write_result
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline."
@@ -38,6 +38,7 @@ def _report(name: str, result: dict[str, Any], variants: dict[str, str]) -> None
     path = write_result(name, result)
     console.print(f"speed-up vs naive: [bold]{result.get('speedup')}×[/bold]   JSON: {path}")
     console.print_json(json.dumps({k: v for k, v in result.items() if not isinstance(v, dict)}, default=str))
+    print_targets(name, result, console)
 
 
 @app.command("match")
@@ -181,6 +182,7 @@ def e2e(
     console.print_json(json.dumps(summary, default=str))
     if "profile" in result:
         _print_profiles(result["profile"])
+    print_targets("e2e", result, console)
     console.print(f"JSON: {path}")
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ecoute.bench.targets import targets_for
+
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "bench" / "results"
 PACKAGES = (
     "confluent-kafka",
@@ -120,11 +122,13 @@ def with_descendants(pid: int) -> list[int]:
 
 
 def write_result(name: str, result: dict[str, Any], results_dir: Path = RESULTS_DIR) -> Path:
-    """Write ``result`` (plus machine facts and time) as JSON; returns the path."""
+    """Write ``result`` (plus machine facts, time and, under ``targets``, issue 8's targets judged on
+    it: :mod:`ecoute.bench.targets`) as JSON; returns the path."""
     results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = results_dir / f"{name}-{stamp}.json"
-    payload = {"bench": name, "at": stamp, "machine": machine_facts(), **result}
+    targets = [check.model_dump() for check in targets_for(name, result)]
+    payload = {"bench": name, "at": stamp, "machine": machine_facts(), **result, "targets": targets}
     path.write_text(json.dumps(payload, indent=2, default=str))
     return path
 
@@ -137,6 +141,21 @@ def print_comparison(title: str, rows: Sequence[dict[str, Any]], console: Consol
     for row in rows:
         table.add_row(*(_fmt(v) for v in row.values()))
     (console or Console()).print(table)
+
+
+def print_targets(name: str, result: dict[str, Any], console: Console | None = None) -> None:
+    """Issue 8's targets for benchmark ``name`` judged on ``result``: met, missed, or not judged here."""
+    verdicts = {True: "[green]met[/green]", False: "[red]missed[/red]", None: "[dim]not judged[/dim]"}
+    rows = [
+        {
+            "target": check.target,
+            "this run": "" if check.value is None else f"{_fmt(check.value)} {check.unit}",
+            "verdict": verdicts[check.met],
+            "why not judged": check.note,
+        }
+        for check in targets_for(name, result)
+    ]
+    print_comparison(f"ecoute bench {name}: targets", rows, console)
 
 
 def _fmt(value: Any) -> str:
