@@ -40,7 +40,7 @@ def read_all(
     out: list[Message] = []
     deadline = time.monotonic() + timeout_s
     try:
-        ends = _end_offsets(consumer, topic, deadline) if expected is None else {}
+        ends = _end_offsets(consumer, topic, timeout_s) if expected is None else {}
         reached: dict[int, int] = {}  # partition → next offset to read
         consumer.subscribe([topic])
         while time.monotonic() < deadline:
@@ -60,24 +60,18 @@ def read_all(
     return out
 
 
-def _end_offsets(consumer: Consumer, topic: str, deadline: float) -> dict[int, int]:
-    """Each partition's high watermark (with records only: an empty partition needs no reading),
-    asked again on an error until ``deadline`` (a topic just created has no leader for a moment)."""
-    from confluent_kafka import KafkaException, TopicPartition
+def _end_offsets(consumer: Consumer, topic: str, timeout_s: float) -> dict[int, int]:
+    """Each partition's high watermark (with records only: an empty partition needs no reading); a
+    topic created a moment ago is waited for by :func:`ecoute.kafka.watermark_offsets`."""
+    from ecoute.kafka import watermark_offsets
 
-    while True:
-        try:
-            partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-            ends: dict[int, int] = {}
-            for p in partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-                if high > low:
-                    ends[p] = high
-            return ends
-        except KafkaException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    metadata = consumer.list_topics(topic, timeout=10).topics.get(topic)
+    ends: dict[int, int] = {}
+    for p in metadata.partitions if metadata else {}:
+        low, high = watermark_offsets(consumer, topic, p, timeout_s)
+        if high > low:
+            ends[p] = high
+    return ends
 
 
 def committed_offsets(bootstrap: str, group: str, topic: str, partitions: int) -> dict[int, int]:
