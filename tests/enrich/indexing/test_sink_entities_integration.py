@@ -3,7 +3,6 @@ an update that arrives before its document."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +15,7 @@ from ecoute import mentions_index
 from ecoute.es import ensure_mention_templates
 from ecoute.kafka import consumer_config, ensure_topics
 from ecoute.settings import Settings
-from enrich.indexing.sink import IndexSink, SinkStats
+from enrich.indexing.sink import IndexSink
 from schemas.dead_letter import DeadLetter
 from schemas.mention import EnrichedMention, Entity, EntityUpdate
 from tests.enrich.indexing.test_sink_integration import NOW, _count, _mention, _run_until
@@ -48,7 +47,7 @@ def test_entity_updates_land_even_before_their_document(
     sink = IndexSink(s, es_client)
     # stopped from the sink's own batch callback: the early update is requeued every batch and would
     # run out of attempts if a loaded machine let the sink loop on
-    _run_until_batch(sink, lambda stats: stats.requeued >= 1 and stats.dead_letters >= 1)
+    _run_until(sink, lambda: False, after_batch=lambda st: st.requeued >= 1 and st.dead_letters >= 1)
     produce(
         bootstrap, s.topic("mentions.enriched"), [(mention.id.encode(), mention.model_dump_json().encode())]
     )
@@ -81,22 +80,6 @@ def test_entity_updates_land_even_before_their_document(
         DeadLetter.model_validate_json(m.value() or b"") for m in read_all(bootstrap, s.topic("dlq.index"), 1)
     ]
     assert letter.key == "bad" and "EntityUpdate" in letter.reason
-
-
-def _run_until_batch(sink: IndexSink, condition: Callable[[SinkStats], bool], timeout_s: float = 60) -> None:
-    """Run ``sink`` until a finished batch's counters meet ``condition`` (checked in the sink's loop)."""
-    stop = threading.Event()
-
-    def check(stats: SinkStats) -> None:
-        if condition(stats):
-            stop.set()
-
-    thread = threading.Thread(target=sink.run, args=(stop,), kwargs={"on_batch": check}, daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    stop.set()
-    thread.join(60)
-    assert not thread.is_alive()
 
 
 class RecordingConsumer:

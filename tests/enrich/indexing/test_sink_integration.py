@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 from ecoute import mentions_index
 from ecoute.kafka import ensure_topics
 from ecoute.settings import Settings
-from enrich.indexing.sink import IndexSink
+from enrich.indexing.sink import IndexSink, SinkStats
 from schemas.dead_letter import DeadLetter
 from schemas.mention import EnrichedMention, QueryMatch, stable_mention_id
 from tests.kafka_utils import committed_offsets, produce, read_all
@@ -39,13 +39,22 @@ def _mention(i: int, tenant: str | None = None) -> EnrichedMention:
     )
 
 
-def _run_until(sink: IndexSink, condition, timeout_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+def _run_until(  # type: ignore[no-untyped-def]
+    sink: IndexSink, condition, timeout_s: float = 60.0, *, after_batch=None
+) -> None:
+    """Run ``sink`` until ``condition()`` (polled) holds or, with ``after_batch``, until a finished
+    batch's counters meet it (checked in the sink's own loop, so it stops right after that batch)."""
     stop = threading.Event()
-    thread = threading.Thread(target=sink.run, args=(stop,), daemon=True)
+
+    def check(stats: SinkStats) -> None:
+        if after_batch is not None and after_batch(stats):
+            stop.set()
+
+    thread = threading.Thread(target=sink.run, args=(stop,), kwargs={"on_batch": check}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s
     try:
-        while time.monotonic() < deadline and not condition():
+        while time.monotonic() < deadline and not stop.is_set() and not condition():
             time.sleep(0.3)
     finally:
         stop.set()
