@@ -19,7 +19,7 @@ Pure; never raises. Stems are memoised (the vocabulary is Zipfian, so the cache 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -84,10 +84,16 @@ def _preceded_by_apostrophe(text: str, token: Token) -> bool:
     return token.start > 0 and text[token.start - 1] in APOSTROPHES
 
 
-def analyzed_tokens(text: str, lang: Language) -> Iterator[tuple[Token, str]]:
-    """Each kept token of ``text`` with its analysed form (see the module docstring)."""
+Tokens = Callable[[str], Sequence[Token]]
+"""Where a text's tokens come from: :func:`ecoute.query.tokenize`, or tokens a caller already has for
+that text (the index sink reuses the query matcher's, so a mention is tokenised once)."""
+
+
+def analyzed_tokens(text: str, lang: Language, tokens: Tokens = tokenize) -> Iterator[tuple[Token, str]]:
+    """Each kept token of ``text`` with its analysed form (see the module docstring). ``tokens(text)``
+    must be ``tokenize(text)`` (or equal to it)."""
     stop = _STOP[lang]
-    for token in tokenize(text):
+    for token in tokens(text):
         if token.kind == "word":
             if lang == "fr" and token.norm in FR_ELISIONS and _followed_by_apostrophe(text, token):
                 continue
@@ -98,17 +104,17 @@ def analyzed_tokens(text: str, lang: Language) -> Iterator[tuple[Token, str]]:
         yield token, stem(token.exact.casefold(), lang)
 
 
-def analyze(text: str, lang: Language) -> list[str]:
+def analyze(text: str, lang: Language, tokens: Tokens = tokenize) -> list[str]:
     """Analysed forms of ``text`` in ``lang``, in order (duplicates kept: they count for relevance)."""
-    return [form for _, form in analyzed_tokens(text, lang)]
+    return [form for _, form in analyzed_tokens(text, lang, tokens)]
 
 
-def analyze_fields(values: Iterable[str | None], lang: Language) -> list[str]:
+def analyze_fields(values: Iterable[str | None], lang: Language, tokens: Tokens = tokenize) -> list[str]:
     """One space-joined value per non-empty input (e.g. title, text), ready for a ``whitespace`` field."""
     out = []
     for value in values:
         if value:
-            forms = analyze(value, lang)
+            forms = analyze(value, lang, tokens)
             if forms:
                 out.append(" ".join(forms))
     return out
@@ -119,12 +125,14 @@ EN_FIELD: Final = "text_en"
 FIELD_OF: Final[dict[Language, str]] = {"fr": FR_FIELD, "en": EN_FIELD}
 
 
-def analysis_fields(title: str | None, text: str | None, lang: str | None) -> dict[str, list[str]]:
+def analysis_fields(
+    title: str | None, text: str | None, lang: str | None, tokens: Tokens = tokenize
+) -> dict[str, list[str]]:
     """The analysed full-text fields of a mention: ``text_fr`` for French mentions, ``text_en`` for
     English ones (both keys always present, the other one empty). Other languages rely on the
-    accent-folded ``q_text`` field of the query language."""
+    accent-folded ``q_text`` field of the query language. ``tokens``: see :data:`Tokens`."""
     language = language_of(lang)
     fields: dict[str, list[str]] = {FR_FIELD: [], EN_FIELD: []}
     if language is not None:
-        fields[FIELD_OF[language]] = analyze_fields((title, text), language)
+        fields[FIELD_OF[language]] = analyze_fields((title, text), language, tokens)
     return fields

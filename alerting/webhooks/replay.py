@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from alerting.webhooks.outbox import DeliveryOutbox, ensure_deliveries_index
 from alerting.webhooks.planning import replay_delivery
+from ecoute.kafka import watermark_offsets
 from ecoute.settings import Settings
 from schemas.common import utc_now
 from schemas.topics import DLQ_WEBHOOKS
@@ -45,7 +46,7 @@ def read_dead_deliveries(settings: Settings, timeout_s: float = 30.0) -> list[We
             return []
         ends = {}
         for p in partitions:
-            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout_s)
+            low, high = watermark_offsets(consumer, topic, p, timeout_s)  # a new topic's leader may lag
             if high > low:
                 ends[p] = high
         if not ends:

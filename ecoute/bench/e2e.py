@@ -21,6 +21,7 @@ s. Measured:
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -34,7 +35,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.profile import Profiler
-from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, with_descendants
+from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, thread_cpu_seconds, with_descendants
 from ecoute.bench.stage_logs import sink_timings_from
 from ecoute.children import Child, spawn, stage_env, stop_all
 from ecoute.kafka import watermark_offsets
@@ -231,6 +232,11 @@ class Timeline:
         cpu[BENCH_PROCESS] = time.process_time()
         return cpu
 
+    def threads_cpu_now(self) -> dict[str, dict[str, float]]:
+        """CPU seconds so far of each ecoute stage process, split by thread group (see
+        :func:`~ecoute.bench.report.thread_cpu_seconds`)."""
+        return {name: thread_cpu_seconds(self.pids[name]) for name in STAGES if name in self.pids}
+
     def rss_now(self) -> dict[str, float]:
         return {name: round(sum(rss_mb(pid) for pid in tree), 1) for name, tree in self.trees.items()}
 
@@ -292,18 +298,46 @@ def _publish_paced(
     *,
     t0: float | None = None,
     on_sent: Callable[[int, bytes], None] | None = None,
+    tick_s: float = 0.005,
 ) -> None:
-    """Produce ``payloads`` at ``rate`` per second from ``t0`` (now by default), then flush."""
+    """Produce ``payloads`` at ``rate`` per second from ``t0`` (now by default), then flush.
+
+    Record ``i`` is produced no earlier than ``t0 + i / rate``; the records due are produced together
+    every ``tick_s`` (at most that late), so the harness wakes up 200 times a second instead of once per
+    record and takes little of the CPU it measures (one wake-up per record cost ~0.1 ms at 1,000/s).
+    """
     start = time.perf_counter() if t0 is None else t0
-    for i, (key, value) in enumerate(payloads):
-        delay = start + i / rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        producer.produce(topic, key=key, value=value)
-        if on_sent is not None:
-            on_sent(i, key)
+    sent = 0
+    while sent < len(payloads):
+        now = time.perf_counter()
+        due = min(len(payloads), int((now - start) * rate) + 1)
+        for i in range(sent, due):
+            key, value = payloads[i]
+            producer.produce(topic, key=key, value=value)
+            if on_sent is not None:
+                on_sent(i, key)
+        sent = max(sent, due)
         producer.poll(0)
+        if sent < len(payloads):
+            wake = max(start + sent / rate, now + tick_s)
+            time.sleep(max(0.0, wake - time.perf_counter()))
     producer.flush(30)
+
+
+def per_mention_by_thread(
+    start: Mapping[str, Mapping[str, float]], end: Mapping[str, Mapping[str, float]], mentions: int
+) -> dict[str, dict[str, float | None]]:
+    """CPU ms per mention of each stage's thread groups between two :meth:`Timeline.threads_cpu_now`
+    snapshots; a group not measured at both ends (process gone, no /proc) is None."""
+    out: dict[str, dict[str, float | None]] = {}
+    for stage, before in start.items():
+        after = end.get(stage, {})
+        out[stage] = {}
+        for group, t0 in before.items():
+            t1 = after.get(group, float("nan"))
+            spent = t1 - t0
+            out[stage][group] = None if math.isnan(spent) else round(1000 * spent / max(mentions, 1), 3)
+    return out
 
 
 def _wait_drained(timeline: Timeline, timeout_s: float) -> None:
@@ -414,6 +448,8 @@ def run_e2e(
     sampled_docs: dict[str, Any] = {}
     cpu_start: dict[str, float] = {}
     cpu_end: dict[str, float] = {}
+    threads_start: dict[str, dict[str, float]] = {}
+    threads_end: dict[str, dict[str, float]] = {}
     es_before: dict[str, Any] = {}
     es_after: dict[str, Any] = {}
     profiler = Profiler(profile_dir, f"e2e-{token}") if profile_dir is not None else None
@@ -438,6 +474,7 @@ def run_e2e(
         if profiler is not None:
             profiler.start({c.name: c.proc.pid for c in children})
         cpu_start = timeline.cpu_now()
+        threads_start = timeline.threads_cpu_now()
         es_before = stats_snapshot(es, s.index_prefix)
         measured_from = time.time()
         handover_start = _named_entity_records(s)
@@ -480,6 +517,7 @@ def run_e2e(
         }
         drained_s = time.perf_counter() - t0
         cpu_end = timeline.cpu_now()
+        threads_end = timeline.threads_cpu_now()
         es_after = stats_snapshot(es, s.index_prefix)
         measured_until = time.time()
         handover_end = _named_entity_records(s)
@@ -538,6 +576,9 @@ def run_e2e(
         "rss_peak_ecoute_total_mb": round(sum(peak.get(n, 0.0) for n in ecoute_names), 1),
         "cpu_s": cpu,
         "cpu_ms_per_mention": {name: round(1000 * v / max(total, 1), 3) for name, v in cpu.items()},
+        # the same for each stage by thread: a Faust stage's event loop (Faust's own per-record work and
+        # the agent's glue) against its step, delivery and consumer threads
+        "cpu_ms_per_mention_by_thread": per_mention_by_thread(threads_start, threads_end, total),
         # Elasticsearch's thread time by kind of work (indexing, refresh, merge, …) while measuring
         "elasticsearch_time": es_time(es_before, es_after, prefix=s.index_prefix, mentions=total),
         "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),

@@ -90,16 +90,53 @@ def rss_mb(pid: int | None = None) -> float:
     return float("nan")
 
 
+def _stat_cpu_s(stat: str) -> float:
+    fields = stat.rsplit(")", 1)[1].split()  # after "(comm)", whatever the command name contains
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time consumed so far by process ``pid`` (all its threads), in seconds;
     NaN when the process is gone or /proc is unavailable."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        return _stat_cpu_s(Path(f"/proc/{pid}/stat").read_text())
     except OSError:
         return float("nan")
-    fields = stat.rsplit(")", 1)[1].split()  # after "(comm)", whatever the command name contains
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+THREAD_GROUPS = ("main thread", "librdkafka threads", "other threads")
+"""How :func:`thread_cpu_seconds` splits a process's CPU: its main thread (a Faust stage's event loop,
+the index sink's consumer loop), librdkafka's own threads (named ``rdk:…``), and every other thread
+(step and delivery workers, aiokafka's consumer thread under Faust; exited threads included)."""
+
+
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds consumed so far by each group of :data:`THREAD_GROUPS` of process ``pid``; all NaN
+    when the process is gone or /proc is unavailable (a thread exiting meanwhile is simply skipped:
+    its time stays in the process total, hence in ``other threads``)."""
+    total = cpu_seconds(pid)
+    main = rdkafka = 0.0
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        tasks = []
+    if math.isnan(total) or not tasks:
+        return dict.fromkeys(THREAD_GROUPS, float("nan"))
+    for task in tasks:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+        if task.name == str(pid):
+            main = _stat_cpu_s(stat)
+        elif comm.startswith("rdk:"):
+            rdkafka += _stat_cpu_s(stat)
+    return {
+        "main thread": main,
+        "librdkafka threads": rdkafka,
+        "other threads": max(0.0, total - main - rdkafka),
+    }
 
 
 def with_descendants(pid: int) -> list[int]:

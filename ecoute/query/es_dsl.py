@@ -71,11 +71,8 @@ def index_fields_prepared(d: PreparedDoc) -> dict[str, object]:
     hashtags: set[str] = set()
     handles: set[str] = set()
     for view in d.views:
-        for token in view.tokens:
-            if token.kind == "hashtag":
-                hashtags.add(token.norm)
-            elif token.kind == "handle":
-                handles.add(token.norm)
+        hashtags.update(view.tags)
+        handles.update(view.handles)
     return {
         TEXT_FIELD: [" ".join(v.norms) for v in d.views],
         EXACT_FIELD: [" ".join(v.exacts) for v in d.views],

@@ -15,10 +15,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ecoute import mentions_index
+from ecoute.query import PreparedDoc, Token
 from ecoute.search_analysis import analysis_fields
+from enrich.indexing.query_fields import prepare_mention
 from schemas.mention import EnrichedMention, EntityUpdate
 
 Action = dict[str, Any]
+QueryFields = Callable[[EnrichedMention, PreparedDoc], Mapping[str, Any]]
+"""The query-language fields of a mention, given its prepared (tokenised) form."""
 ENTITY_FIELDS = {
     "hashtag": "hashtags",
     "handle": "handles",
@@ -48,15 +52,29 @@ def site_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def base_source(m: EnrichedMention, indexed_at: datetime) -> dict[str, Any]:
-    """Document fields common to the global and the tenant documents."""
+def _tokens_of(prepared: PreparedDoc) -> Callable[[str], list[Token]]:
+    """Tokens of the prepared title and text (computed once, shared with the query fields)."""
+    views = {view.value: view for view in prepared.views}
+
+    def tokens(text: str) -> list[Token]:
+        return views[text].tokens
+
+    return tokens
+
+
+def base_source(
+    m: EnrichedMention, indexed_at: datetime, prepared: PreparedDoc | None = None
+) -> dict[str, Any]:
+    """Document fields common to the global and the tenant documents. ``prepared``: the mention's
+    :func:`~enrich.indexing.query_fields.prepare_mention`, made here if not given."""
     doc: dict[str, Any] = m.model_dump(mode="json", exclude={"schema_version", "entities", "matches"})
     doc["@timestamp"] = doc["published_at"]
     doc["site"] = site_of(m.url)
     doc["indexed_at"] = indexed_at.isoformat()
     if doc.get("author") is not None:
         doc["author"]["key"] = mentions_index.author_key(doc["author"])
-    doc.update(analysis_fields(m.title, m.text, m.lang))
+    tokens = _tokens_of(prepared if prepared is not None else prepare_mention(m))
+    doc.update(analysis_fields(m.title, m.text, m.lang, tokens))
     for kind, field in ENTITY_FIELDS.items():
         if kind not in NAMED_KINDS or any(e.kind == kind for e in m.entities):
             doc[field] = []  # named-entity fields are left alone unless set: NER owns them
@@ -72,12 +90,14 @@ def mention_actions(
     *,
     prefix: str,
     indexed_at: datetime,
-    query_fields: Callable[[EnrichedMention], Mapping[str, Any]] | None = None,
+    query_fields: QueryFields | None = None,
 ) -> list[Action]:
-    """Bulk actions for one mention: the global document, then one per matching tenant."""
-    base = base_source(m, indexed_at)
+    """Bulk actions for one mention: the global document, then one per matching tenant. The mention is
+    tokenised once, for its analysed text and its query fields."""
+    prepared = prepare_mention(m)
+    base = base_source(m, indexed_at, prepared)
     if query_fields is not None:
-        base.update(query_fields(m))
+        base.update(query_fields(m, prepared))
     all_matches = [match.model_dump(mode="json") for match in m.matches]
     global_doc = {
         **base,
@@ -101,7 +121,9 @@ def mention_actions(
             **base,
             "tenant": tenant,
             "tenants": [tenant],
-            "matches": [x.model_dump(mode="json") for x in own],
+            "matches": [
+                dumped for x, dumped in zip(m.matches, all_matches, strict=True) if x.tenant == tenant
+            ],
             "query_ids": sorted({x.query_id for x in own}),
         }
         actions.append(

@@ -24,6 +24,7 @@ upsert it replaced (:func:`as_upsert`), which keeps the CM's state and the entit
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
+from functools import lru_cache
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -35,7 +36,9 @@ Action = dict[str, Any]
 MAX_HITS = 10_000  # Elasticsearch's default max_result_window
 
 
+@lru_cache(maxsize=4096)  # called several times per bulk action; index names repeat (one per month)
 def family_of(prefix: str, index: str) -> Family | None:
+    """The family of a concrete mentions index of ``prefix`` (None for any other index)."""
     for family in FAMILIES:
         if mentions_index.parse_index(prefix, family, index) is not None:
             return family

@@ -1,15 +1,23 @@
 """The query-language fields of an Elasticsearch document (so the same Boolean query can run in
-Elasticsearch): computed by :func:`ecoute.query.index_fields` from the same view the stream matcher uses.
+Elasticsearch): computed by :func:`ecoute.query.index_fields_prepared` from the same view the stream
+matcher uses. The prepared document (tokens of the title and text) is shared with the document's
+analysed full-text fields, so the index sink tokenises each mention once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ecoute.query import index_fields
+from ecoute.query import PreparedDoc, index_fields_prepared, prepare
 from enrich.matching import matchable
 from schemas.mention import EnrichedMention
 
 
-def mention_query_fields(mention: EnrichedMention) -> dict[str, Any]:
-    return dict(index_fields(matchable(mention, mention.lang)))
+def prepare_mention(mention: EnrichedMention) -> PreparedDoc:
+    """The mention as the query matcher sees it, analysed once (pure, never raises)."""
+    return prepare(matchable(mention, mention.lang))
+
+
+def mention_query_fields(mention: EnrichedMention, prepared: PreparedDoc | None = None) -> dict[str, Any]:
+    """The ``q_*`` fields of ``mention``; ``prepared``: its :func:`prepare_mention`, if already made."""
+    return dict(index_fields_prepared(prepared if prepared is not None else prepare_mention(mention)))

@@ -49,7 +49,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from confluent_kafka import TIMESTAMP_NOT_AVAILABLE, Consumer, KafkaException, Message, TopicPartition
 from elasticsearch import ApiError, Elasticsearch, TransportError
@@ -60,7 +59,7 @@ from ecoute.backoff import backoff_delay
 from ecoute.kafka import DeadLetterProducer, consumer_config
 from ecoute.settings import Settings
 from enrich.indexing.bulk import Action, BulkOutcome, write_bulk
-from enrich.indexing.documents import entity_update_actions, mention_actions
+from enrich.indexing.documents import QueryFields, entity_update_actions, mention_actions
 from enrich.indexing.named_entities import tag_or_defer
 from enrich.indexing.placement import (
     RecentPlacements,
@@ -94,9 +93,6 @@ class SinkStats:
     """Mentions whose named entities the sink found itself (written with the mention)."""
     deferred: int = 0
     """Mentions in NER's scope handed to the NER worker (``mentions.ner``)."""
-
-
-QueryFields = Callable[[EnrichedMention], dict[str, Any]]
 
 
 class IndexSink:

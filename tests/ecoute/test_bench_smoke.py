@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ecoute.bench.e2e import _publish_paced, per_mention_by_thread
 from ecoute.bench.generate import MentionGenerator, query_definitions
-from ecoute.bench.report import percentiles, write_result
+from ecoute.bench.report import THREAD_GROUPS, percentiles, thread_cpu_seconds, write_result
 from ecoute.bench.stages import bench_enrich, bench_index, bench_match, bench_ner
 from ecoute.query import parse
 from ecoute.settings import Settings
@@ -162,6 +167,10 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     assert result["lag_at_start"] == timeline[0]["lag"] and result["lag_at_drain"] == timeline[-1]["lag"]
     assert set(result["lag_growth_per_s"]) <= {*STAGES, ENTITY_UPDATES_LAG}
     assert set(STAGES) <= set(result["cpu_s"]) and result["cpu_s"]["enrich"] > 0
+    by_thread = result["cpu_ms_per_mention_by_thread"]
+    assert set(by_thread) == set(STAGES) and all(set(g) == set(THREAD_GROUPS) for g in by_thread.values())
+    assert by_thread["enrich"]["main thread"] > 0 and by_thread["enrich"]["other threads"] > 0
+    assert sum(by_thread["enrich"].values()) <= result["cpu_ms_per_mention"]["enrich"] + 0.05
     handover = result["named_entity_records"]  # counted while measuring
     assert set(handover) == {"handed_to_ner_worker", "entity_updates"} and min(handover.values()) >= 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
@@ -178,3 +187,64 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     assert (
         hops["published → enriched"]["p50_ms"] > 0 and hops["alert emitted → webhook received"]["p50_ms"] > 0
     )
+
+
+class _RecordingProducer:
+    """Records when each record is handed over and how often the harness polls (what pacing decides)."""
+
+    def __init__(self) -> None:
+        self.produced: list[tuple[float, bytes]] = []
+        self.polls = 0
+        self.flushed = False
+
+    def produce(self, topic: str, *, key: bytes, value: bytes) -> None:
+        self.produced.append((time.perf_counter(), key))
+
+    def poll(self, timeout: float) -> int:
+        self.polls += 1
+        return 0
+
+    def flush(self, timeout: float) -> int:
+        self.flushed = True
+        return 0
+
+
+def test_paced_publishing_is_never_early_and_wakes_up_per_tick_not_per_record() -> None:
+    payloads = [(f"k{i}".encode(), b"v") for i in range(300)]
+    producer = _RecordingProducer()
+    seen: list[int] = []
+    t0 = time.perf_counter()
+    _publish_paced(producer, "t", payloads, 1_000.0, t0=t0, on_sent=lambda i, _: seen.append(i))  # type: ignore[arg-type]
+    assert [key for _, key in producer.produced] == [key for key, _ in payloads] and producer.flushed
+    assert seen == list(range(300))
+    assert all(at >= t0 + i / 1_000.0 for i, (at, _) in enumerate(producer.produced))
+    assert producer.polls <= 300 / 5 + 5  # one wake-up per 5 ms tick (5 records), not one per record
+
+
+def test_thread_cpu_is_split_between_the_main_thread_and_the_others() -> None:
+    def spin(seconds: float) -> None:
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
+            pass
+
+    before = thread_cpu_seconds(os.getpid())
+    worker = threading.Thread(target=spin, args=(0.3,))  # exits before the second reading
+    worker.start()
+    worker.join()
+    spin(0.1)
+    after = thread_cpu_seconds(os.getpid())
+    assert set(before) == set(after) == set(THREAD_GROUPS)
+    assert after["other threads"] - before["other threads"] >= 0.25  # an exited thread's time included
+    assert 0.08 <= after["main thread"] - before["main thread"] < 0.3
+    assert after["librdkafka threads"] == before["librdkafka threads"]
+    gone = thread_cpu_seconds(2**22 + 12345)  # above the kernel's pid limit: never a process
+    assert set(gone) == set(THREAD_GROUPS) and all(math.isnan(v) for v in gone.values())
+
+
+def test_per_mention_by_thread_divides_the_differences_and_marks_what_was_not_measured() -> None:
+    start = {"enrich": {"main thread": 1.0, "other threads": 2.0}, "ner": {"main thread": float("nan")}}
+    end = {"enrich": {"main thread": 1.5, "other threads": 2.1}}
+    assert per_mention_by_thread(start, end, 1_000) == {
+        "enrich": {"main thread": 0.5, "other threads": 0.1},
+        "ner": {"main thread": None},
+    }

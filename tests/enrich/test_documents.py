@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ecoute.bench.generate import MentionGenerator
+from ecoute.query import index_fields
+from ecoute.query.bench import brands
+from ecoute.search_analysis import analysis_fields
 from enrich.indexing.documents import mention_actions, site_of
+from enrich.indexing.query_fields import mention_query_fields
+from enrich.matching import matchable
 from schemas.common import Author
 from schemas.mention import EnrichedMention, Entity, QueryMatch, stable_mention_id
 
@@ -57,7 +63,7 @@ def test_one_document_per_matching_tenant_with_only_its_matches() -> None:
             QueryMatch(tenant="a", query_id="q3"),
         )
     )
-    actions = mention_actions(m, prefix="p", indexed_at=NOW, query_fields=lambda _: {"q_extra": 1})
+    actions = mention_actions(m, prefix="p", indexed_at=NOW, query_fields=lambda *_: {"q_extra": 1})
     assert [a["_id"] for a in actions] == [m.id, f"a:{m.id}", f"b:{m.id}"]
     assert actions[0]["doc"]["query_ids"] == ["a:q1", "a:q3", "b:q2"]
     a_doc = actions[1]["doc"]
@@ -65,3 +71,29 @@ def test_one_document_per_matching_tenant_with_only_its_matches() -> None:
     assert {x["query_id"] for x in a_doc["matches"]} == {"q1", "q3"}
     assert actions[1]["_index"] == "p-tenant-mentions-v2-2026.10"
     assert all(a["doc"]["q_extra"] == 1 for a in actions)
+
+
+def test_shared_tokenisation_gives_the_documents_of_separate_analyses() -> None:
+    """The sink tokenises a mention once for its analysed text and its query fields: the documents
+    must be those of the two analyses made independently (fresh ``tokenize`` for each)."""
+    titles = (None, "", "Grève chez Bonval", "l'Oréal #Promo @SAV_fr")
+    raws = MentionGenerator(brands(30, seed=4), seed=8).take(120)
+    for i, raw in enumerate(raws):
+        lang = ("fr", "en", "de", "other")[i % 4]
+        tenants = ("a", "b", "a") if i % 3 else ()
+        m = EnrichedMention.from_raw(
+            raw.model_copy(update={"title": titles[i % len(titles)]}),
+            lang=lang,
+            enriched_at=NOW,
+            matches=tuple(QueryMatch(tenant=t, query_id=f"q{j}") for j, t in enumerate(tenants)),
+        )
+        actions = mention_actions(m, prefix="p", indexed_at=NOW, query_fields=mention_query_fields)
+        expected = {**analysis_fields(m.title, m.text, m.lang), **index_fields(matchable(m, m.lang))}
+        for action in actions:
+            doc = action["doc"]
+            assert {key: doc[key] for key in expected} == expected
+        for action in actions[1:]:
+            tenant = action["doc"]["tenant"]
+            assert action["doc"]["matches"] == [
+                x.model_dump(mode="json") for x in m.matches if x.tenant == tenant
+            ]
