@@ -109,7 +109,7 @@ def documents_chunk(
     """``count`` tenant documents (index, id, source); deterministic for its arguments. Runs in a worker."""
     from ecoute.bench.generate import MentionGenerator
     from enrich.indexing.documents import base_source
-    from enrich.indexing.query_fields import mention_query_fields
+    from enrich.indexing.query_fields import mention_query_fields, prepare_mention
     from schemas.mention import EnrichedMention, QueryMatch, Sentiment
 
     chunk, count, seed, brand_count, tenant_count, prefix, start_ts, end_ts = args
@@ -135,8 +135,9 @@ def documents_chunk(
             matches=(QueryMatch(tenant=tenant, query_id=f"q-{by_brand[brand]}"),),
             enriched_at=now,
         )
-        doc = base_source(mention, now)
-        doc.update(mention_query_fields(mention))
+        prepared = prepare_mention(mention)  # tokenised once, as the index sink does
+        doc = base_source(mention, now, prepared)
+        doc.update(mention_query_fields(mention, prepared))
         doc.update(
             tenant=tenant,
             tenants=[tenant],

@@ -62,19 +62,16 @@ def _tokens_of(prepared: PreparedDoc) -> Callable[[str], list[Token]]:
     return tokens
 
 
-def base_source(
-    m: EnrichedMention, indexed_at: datetime, prepared: PreparedDoc | None = None
-) -> dict[str, Any]:
+def base_source(m: EnrichedMention, indexed_at: datetime, prepared: PreparedDoc) -> dict[str, Any]:
     """Document fields common to the global and the tenant documents. ``prepared``: the mention's
-    :func:`~enrich.indexing.query_fields.prepare_mention`, made here if not given."""
+    :func:`~enrich.indexing.query_fields.prepare_mention` (its tokens give the analysed text)."""
     doc: dict[str, Any] = m.model_dump(mode="json", exclude={"schema_version", "entities", "matches"})
     doc["@timestamp"] = doc["published_at"]
     doc["site"] = site_of(m.url)
     doc["indexed_at"] = indexed_at.isoformat()
     if doc.get("author") is not None:
         doc["author"]["key"] = mentions_index.author_key(doc["author"])
-    tokens = _tokens_of(prepared if prepared is not None else prepare_mention(m))
-    doc.update(analysis_fields(m.title, m.text, m.lang, tokens))
+    doc.update(analysis_fields(m.title, m.text, m.lang, _tokens_of(prepared)))
     for kind, field in ENTITY_FIELDS.items():
         if kind not in NAMED_KINDS or any(e.kind == kind for e in m.entities):
             doc[field] = []  # named-entity fields are left alone unless set: NER owns them

@@ -18,6 +18,6 @@ def prepare_mention(mention: EnrichedMention) -> PreparedDoc:
     return prepare(matchable(mention, mention.lang))
 
 
-def mention_query_fields(mention: EnrichedMention, prepared: PreparedDoc | None = None) -> dict[str, Any]:
-    """The ``q_*`` fields of ``mention``; ``prepared``: its :func:`prepare_mention`, if already made."""
-    return dict(index_fields_prepared(prepared if prepared is not None else prepare_mention(mention)))
+def mention_query_fields(mention: EnrichedMention, prepared: PreparedDoc) -> dict[str, Any]:
+    """The ``q_*`` fields of ``mention``, from its :func:`prepare_mention` (``prepared``)."""
+    return dict(index_fields_prepared(prepared))
