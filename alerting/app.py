@@ -1,20 +1,17 @@
-"""The alerting Faust app: ``mentions.enriched`` → detectors → ``alerts``.
+"""The alerting Faust app: ``mentions.matches`` → detectors → ``alerts``.
 
-Two agents, so that every query's state lives on exactly one partition whatever the number of workers:
+The enrichment worker writes the query matches of its mentions to ``mentions.matches``, on the
+partition of each query's key ``tenant:query`` and grouped per partition into
+:class:`~schemas.matches.MatchBatch` records, so every query's state lives on exactly one partition
+whatever the number of workers. One agent, **detect**, reads that topic in batches and runs
+:class:`~alerting.engine.AlertEngine` on each event, with its state in changelog-backed tables
+(:mod:`alerting.faust_state`); the alerts go to ``alerts`` (key ``tenant:rule``). A timer sends a
+tick to every partition of ``mentions.matches`` so cooldown groups flush and old buckets expire even
+when a query goes quiet. Undecodable records go to ``dlq.alerting`` with the reason.
 
-* **route** reads ``mentions.enriched`` (keyed by mention id) in ``take_events`` batches and re-keys one
-  :class:`~alerting.events.MatchEvent` per matched ``(tenant, query)`` onto the internal topic
-  ``alerting.matches``, on the partition of the key ``tenant:query``, grouped per partition into
-  :class:`~alerting.events.MatchBatch` records. Undecodable mentions go to ``dlq.alerting`` with the
-  reason.
-* **detect** reads ``alerting.matches`` in batches and runs :class:`~alerting.engine.AlertEngine` on each
-  event, with its state in changelog-backed tables (:mod:`alerting.faust_state`); the alerts go to
-  ``alerts`` (key ``tenant:rule``). A timer sends a tick to every partition of ``alerting.matches`` so
-  cooldown groups flush and old buckets expire even when a query goes quiet.
-
-Both agents produce their records (matches, alerts, dead letters and the tables' changelog records) with
-the idempotent confluent-kafka producer (:class:`~ecoute.acked_producer.AckedProducer`) and return from
-a batch only after Kafka acknowledged every one of them, so committed offsets never run ahead of outputs
+The agent produces its records (alerts, dead letters and the tables' changelog records) with the
+idempotent confluent-kafka producer (:class:`~ecoute.acked_producer.AckedProducer`) and returns from a
+batch only after Kafka acknowledged every one of them, so committed offsets never run ahead of outputs
 or state. Delivery is at least once; alert ids are deterministic, so a replayed alert is recognised
 downstream.
 """
@@ -32,7 +29,6 @@ from pydantic import ValidationError
 
 from alerting.config_reader import RuleBook
 from alerting.engine import AlertEngine, EngineConfig
-from alerting.events import MatchBatch, MatchEvent, TickEvent, batch_matches, match_events
 from alerting.faust_state import FaustStore, create_tables, partition_context
 from alerting.settings import AlertingSettings
 from ecoute.acked_producer import AckedProducer, Record
@@ -41,13 +37,10 @@ from ecoute.settings import Settings
 from schemas.alert import Alert
 from schemas.common import utc_now
 from schemas.dead_letter import DeadLetter
-from schemas.mention import EnrichedMention
-from schemas.topics import ALERTS, DLQ_ALERTING, MENTIONS_ENRICHED
+from schemas.matches import MatchBatch, TickEvent
+from schemas.topics import ALERTS, DLQ_ALERTING, MENTIONS_MATCHES
 
 log = logging.getLogger(__name__)
-
-MATCHES_TOPIC = "alerting.matches"
-MATCHES_RETENTION_S = 2 * 86_400.0
 
 
 def engine_config(a: AlertingSettings) -> EngineConfig:
@@ -83,12 +76,16 @@ class AlertingApp:
     store: FaustStore
 
 
-def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) -> AlertingApp:
-    """Build the alerting app; ``rules`` is read live (changes apply to the next event)."""
+def create_app(
+    settings: Settings, alerting: AlertingSettings, rules: RuleBook, partitions: int | None = None
+) -> AlertingApp:
+    """Build the alerting app; ``rules`` is read live (changes apply to the next event).
+    ``partitions``: those of ``mentions.matches`` (default ``settings.topic_partitions``), which the
+    tables' changelogs and the ticks follow."""
     app_id = settings.group("alerting")
     datadir = settings.state_dir / "faust" / app_id
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    partitions = settings.topic_partitions
+    partitions = partitions or settings.topic_partitions
     app = BatchingApp(
         app_id,
         fetch_min_bytes=settings.faust_fetch_min_bytes,
@@ -97,31 +94,26 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
         store="memory://",
         web_enabled=False,
         autodiscover=False,
-        topic_allow_declare=True,  # Faust owns its internal topics: alerting.matches and the changelogs
+        topic_allow_declare=True,  # Faust owns the tables' changelog topics
         topic_disable_leader=True,
         topic_partitions=partitions,
         topic_replication_factor=1,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        producer_linger=0.005,  # table changelogs and re-keyed matches: fewer, larger produce requests
+        producer_linger=0.005,  # ticks: fewer, larger produce requests
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         datadir=str(datadir),
     )
-    enriched = app.topic(settings.topic(MENTIONS_ENRICHED.name), key_serializer="raw", value_serializer="raw")
     matches = app.topic(
-        settings.topic(MATCHES_TOPIC),
+        settings.topic(MENTIONS_MATCHES.name),
         key_serializer="raw",
         value_serializer="raw",
-        internal=True,
         partitions=partitions,
-        retention=MATCHES_RETENTION_S,
     )
-    matches_name = matches.get_topic_name()
     alerts_name = settings.topic(ALERTS.name)
     dlq_name = settings.topic(DLQ_ALERTING.name)
-    # one producer per agent, so neither waits for the other's acknowledgements
-    route_out, detect_out = AckedProducer(settings), AckedProducer(settings)
+    detect_out = AckedProducer(settings)
     store = FaustStore(create_tables(app, partitions))
     engine = AlertEngine(store, rules, engine_config(alerting))
 
@@ -131,44 +123,6 @@ def create_app(settings: Settings, alerting: AlertingSettings, rules: RuleBook) 
 
     app.on_partitions_revoked.connect(_reset_derived)
     app.on_partitions_assigned.connect(_reset_derived)
-
-    @app.agent(enriched, name="alerting-route")
-    async def route(stream: Any) -> None:
-        async for events in stream.take_events(
-            alerting.alerting_batch_size, within=alerting.alerting_batch_within_s
-        ):
-            started = time.perf_counter()
-            records: list[Record] = []
-            routed: list[MatchEvent] = []
-            for event in events:
-                msg = event.message
-                if msg.value and b'"matches":[]' in msg.value:
-                    continue  # matched no query (most mentions): nothing to count or alert on
-                try:
-                    mention = EnrichedMention.model_validate_json(msg.value or b"")
-                except ValidationError as exc:
-                    letter = _dead_letter(msg, f"not an EnrichedMention v1: {exc}", type(exc).__name__)
-                    log.warning(
-                        "dead letter: not an EnrichedMention",
-                        extra={"topic": msg.topic, "partition": msg.partition, "offset": msg.offset},
-                    )
-                    records.append(Record(dlq_name, msg.key, letter.model_dump_json().encode()))
-                    continue
-                routed.extend(match_events(mention))
-            for partition, batch in batch_matches(routed, partitions):
-                records.append(
-                    Record(matches_name, None, batch.model_dump_json().encode(), partition=partition)
-                )
-            if records:  # acknowledged before the batch is acked
-                await asyncio.to_thread(route_out.deliver, records)
-            log.debug(
-                "routed",
-                extra={
-                    "events": len(events),
-                    "sent": len(records),
-                    "ms": round((time.perf_counter() - started) * 1e3, 1),
-                },
-            )
 
     @app.agent(matches, name="alerting-detect")
     async def detect(stream: Any) -> None:

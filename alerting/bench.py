@@ -1,7 +1,9 @@
 """``ecoute bench alerts``: mention published → webhook received, under load.
 
-Publishes EnrichedMention records to ``mentions.enriched`` at ``rate`` per second for ``seconds``
-(Kafka's own producer, ids spread over every partition). Every mention matches a busy query ``load``
+Publishes the query matches of enriched mentions to ``mentions.matches`` at ``rate`` mentions per
+second for ``seconds`` (Kafka's own producer; one :class:`~schemas.matches.MatchBatch` record per mention
+and partition of its queries, as the enrichment worker writes them — it groups a whole batch, so this
+is the alerting worker's worst case). Every mention matches a busy query ``load``
 (watched by a spike rule and an influencer rule, so counting and evaluation run for every mention);
 a share ``alert_share`` also matches ``hot``, watched by a match rule without cooldown, so each of those
 fires one alert. The real alerting worker and webhook deliverer run as child processes and deliver to a
@@ -36,11 +38,13 @@ from alerting.webhooks.signing import new_secret
 from ecoute.bench.report import cpu_seconds
 from ecoute.children import spawn, stop_all
 from ecoute.es import es_client
-from ecoute.kafka import delete_topics_with_prefix, ensure_topics, producer_config
+from ecoute.kafka import delete_topics_with_prefix, ensure_topics, ensured_partitions, producer_config
 from ecoute.settings import Settings
 from schemas.common import utc_now
+from schemas.matches import match_batches
 from schemas.mention import EnrichedMention, stable_mention_id
 from schemas.rules import AlertRule
+from schemas.topics import MENTIONS_MATCHES
 from schemas.webhooks import WebhookSubscription
 
 log = logging.getLogger(__name__)
@@ -54,7 +58,7 @@ def _key(token: str, i: int | str) -> str:
     return f"bench-{token}-{i}"
 
 
-def _mention(key: str, i: int, hot: bool) -> bytes:
+def _mention(key: str, i: int, hot: bool) -> EnrichedMention:
     now = utc_now()
     matches = [{"tenant": TENANT, "query_id": "load"}]
     if hot:
@@ -79,7 +83,11 @@ def _mention(key: str, i: int, hot: bool) -> bytes:
             "enriched_at": now,
         }
     )
-    return mention.model_dump_json().encode()
+    return mention
+
+
+def _match_records(mention: EnrichedMention, partitions: int) -> list[tuple[int, bytes]]:
+    return [(p, batch.model_dump_json().encode()) for p, batch in match_batches([mention], partitions)]
 
 
 def _rules() -> list[AlertRule]:
@@ -129,7 +137,9 @@ def run_alert_bench(
     every = max(1, round(1 / alert_share)) if alert_share > 0 else 0
     is_hot = [bool(every) and i % every == 0 for i in range(total)]
     ids = [stable_mention_id("feed", _key(token, i)) for i in range(total)]
-    payloads = [_mention(_key(token, i), i, is_hot[i]) for i in range(total)]
+    ensure_topics(settings)
+    partitions = ensured_partitions(settings, MENTIONS_MATCHES)
+    payloads = [_match_records(_mention(_key(token, i), i, is_hot[i]), partitions) for i in range(total)]
     hot_ids = {ids[i] for i in range(total) if is_hot[i]}
     received_at: dict[str, float] = {}
     cpu: dict[str, float] = {}
@@ -139,7 +149,6 @@ def run_alert_bench(
         if r.verified and alert and alert.get("samples"):
             received_at.setdefault(alert["samples"][0]["mention_id"], r.at)
 
-    ensure_topics(settings)
     es = es_client(settings)
     ensure_alerts_index(es, settings.index_prefix)
     ensure_deliveries_index(es, settings.index_prefix)
@@ -164,10 +173,11 @@ def run_alert_bench(
             spawn("webhooks", ["worker", "webhooks"], env, log_dir),
         ]
         producer = Producer(producer_config(settings, **{"linger.ms": 5}))
-        topic = settings.topic("mentions.enriched")
+        topic = settings.topic(MENTIONS_MATCHES.name)
         # warm-up: one hot mention end to end (Faust start-up, group joins, first connections)
         warm_id = stable_mention_id("feed", _key(token, "warm"))
-        producer.produce(topic, key=warm_id.encode(), value=_mention(_key(token, "warm"), 0, hot=True))
+        for partition, value in _match_records(_mention(_key(token, "warm"), 0, hot=True), partitions):
+            producer.produce(topic, value=value, partition=partition)
         producer.flush(10)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while warm_id not in received_at and time.monotonic() < deadline:
@@ -181,14 +191,14 @@ def run_alert_bench(
         elapsed = 0.0
         cpu_before = {c.name: cpu_seconds(c.proc.pid) for c in children}
         start = time.monotonic()
-        for n, value in enumerate(payloads):
+        for n, records in enumerate(payloads):
             delay = start + n / rate - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            mention_id = ids[n]
             if is_hot[n]:
-                sent_at[mention_id] = time.time()
-            producer.produce(topic, key=mention_id.encode(), value=value)
+                sent_at[ids[n]] = time.time()
+            for partition, value in records:
+                producer.produce(topic, value=value, partition=partition)
             producer.poll(0)
         producer.flush(30)
         elapsed = time.monotonic() - start

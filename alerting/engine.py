@@ -1,6 +1,6 @@
 """The alerting engine: one match event in, the alerts it causes out (pure apart from its store).
 
-For each :class:`~alerting.events.MatchEvent` (one mention × one tenant query), in order:
+For each :class:`~schemas.matches.MatchEvent` (one mention × one tenant query), in order:
 
 1. advance the partition's event clock; decide whether the mention is *late* (:mod:`alerting.clock`);
 2. count it in the query's minute/hour buckets, remember its author's reach and its site;
@@ -26,7 +26,6 @@ from typing import Protocol
 from alerting.buckets import Counts, Level, range_counts, window_end
 from alerting.clock import clamp_event_time, effective_now, is_late
 from alerting.cooldown import CooldownState, Emit, in_cooldown, on_clock, on_fire, rank_samples
-from alerting.events import MatchEvent
 from alerting.rules import (
     Decision,
     InfluencerInput,
@@ -42,6 +41,7 @@ from alerting.rules.influencer import best_reach
 from alerting.state import AlertStore
 from alerting.text import alert_lang, render
 from schemas.alert import Alert, AlertSample
+from schemas.matches import MatchEvent
 from schemas.rules import AlertRule, NegativeSurgeDetector, SpikeDetector
 
 

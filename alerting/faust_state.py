@@ -20,8 +20,8 @@ windows restored from the changelog. Here a window is deleted (a changelog tombs
 partition's *event* clock has moved ``retention`` past its end, which keeps replays and live traffic
 identical and the changelog bounded.
 
-Every table is keyed so that all state of a query lives on the partition of ``tenant:query`` in the
-re-keyed match topic. Faust writes a table change to the changelog partition of "the current event";
+Every table is keyed so that all state of a query lives on the partition of ``tenant:query`` in
+``mentions.matches``. Faust writes a table change to the changelog partition of "the current event";
 the detector agent processes batches (``take_events``) where that notion is blurred, so a write records
 the partition set by :func:`partition_context` (set by the agent around each event), and its changelog
 record goes to that partition (:class:`PartitionedTable` does the same for a write through Faust).

@@ -16,13 +16,16 @@ CONFIG_WAIT_S = 30.0
 def run_alerting_worker(settings: Settings, alerting: AlertingSettings | None = None) -> None:
     """Run the Faust alerting app until SIGTERM (Faust handles the signal, flushes and commits).
 
-    Waits (bounded) for the rules present in ``config.rules`` before consuming, so a restart never
+    Creates ``mentions.matches`` if needed (its partition count decides the tables'). Waits (bounded)
+    for the rules present in ``config.rules`` before consuming, so a restart never
     processes mentions with an empty rule book.
     """
     import faust
 
     from alerting.app import create_app
     from alerting.config_reader import RuleBook, follow_rules
+    from ecoute.kafka import ensured_partitions
+    from schemas.topics import MENTIONS_MATCHES
 
     alerting = alerting or get_alerting_settings()
     book = RuleBook()
@@ -34,7 +37,7 @@ def run_alerting_worker(settings: Settings, alerting: AlertingSettings | None = 
             extra={"topic": reader.topic, "waited_s": round(time.monotonic() - started, 1)},
         )
     log.info("alerting worker starting", extra={"rules": len(book)})
-    built = create_app(settings, alerting, book)
+    built = create_app(settings, alerting, book, ensured_partitions(settings, MENTIONS_MATCHES))
     worker = faust.Worker(
         built.app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False, override_logging=False
     )

@@ -110,7 +110,7 @@ def topics_cmd() -> None:
 
 @worker_app.command("enrich")
 def worker_enrich() -> None:
-    """Faust enrichment: mentions.raw → mentions.enriched."""
+    """Faust enrichment: mentions.raw → mentions.enriched (+ query matches → mentions.matches)."""
     from ecoute.workers import run_enrich_worker
 
     _setup()

@@ -1,7 +1,7 @@
 """``ecoute`` commands of the alerting stage (a typer sub-app; also runnable on its own with
 ``python -m ecoute.cli_alerting …``).
 
-* ``worker alerting`` — the Faust alerting worker (mentions.enriched → alerts)
+* ``worker alerting`` — the Faust alerting worker (mentions.matches → alerts)
 * ``worker webhooks`` — the webhook deliverer (alerts → signed webhooks, retries, dlq.webhooks)
 * ``receiver`` — a local webhook receiver that verifies signatures and prints alerts
 * ``webhooks replay`` — put dead deliveries back in the retry schedule
@@ -42,7 +42,7 @@ def _setup() -> None:
 
 @worker_app.command("alerting")
 def worker_alerting() -> None:
-    """Faust alerting worker: mentions.enriched → detectors → alerts."""
+    """Faust alerting worker: mentions.matches → detectors → alerts."""
     from alerting.worker import run_alerting_worker
 
     _setup()

@@ -159,6 +159,19 @@ def ensure_topics(
     return created
 
 
+def ensured_partitions(settings: Settings, spec: TopicSpec, timeout_s: float = 30.0) -> int:
+    """Create ``spec``'s topic if it does not exist yet and return its partition count as the broker
+    reports it (a topic created earlier with another count keeps that count: whoever places records by
+    partition must use it). Raises ``KafkaException`` or ``TimeoutError`` like :func:`ensure_topics`."""
+    ensure_topics(settings, [spec], timeout_s)
+    name = settings.topic(spec.name)
+    admin = AdminClient({"bootstrap.servers": settings.effective_kafka_bootstrap, "logger": _client_log})  # type: ignore[dict-item]
+    topic = admin.list_topics(name, timeout=timeout_s).topics.get(name)
+    if topic is None or topic.error is not None or not topic.partitions:
+        raise KafkaException(f"topic {name} has no partitions: {topic.error if topic else 'missing'}")
+    return len(topic.partitions)
+
+
 def _wait_for_leaders(admin: AdminClient, topics: list[str], timeout_s: float) -> None:
     """Block until every partition of ``topics`` has a leader (a topic just created is not usable
     before: offsets and produce requests fail with NOT_LEADER_FOR_PARTITION). Raises ``TimeoutError``."""

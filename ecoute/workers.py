@@ -74,17 +74,21 @@ def _exit_on_signals_until_faust_starts() -> None:
 
 
 def run_enrich_worker(settings: Settings) -> None:
-    """Run the Faust enrichment app until SIGTERM (Faust handles the signal and commits)."""
+    """Run the Faust enrichment app until SIGTERM (Faust handles the signal and commits). Creates
+    ``mentions.matches`` if needed and places matches by its partition count."""
     _exit_on_signals_until_faust_starts()
     import faust
 
+    from ecoute.kafka import ensured_partitions
     from enrich.app import create_app
     from enrich.langid import warm_up
     from enrich.query_source import live_matcher
+    from schemas.topics import MENTIONS_MATCHES
 
     warm_up()
     matcher = live_matcher(settings)
-    app = create_app(settings, matcher=matcher.current)
+    partitions = ensured_partitions(settings, MENTIONS_MATCHES)
+    app = create_app(settings, matcher=matcher.current, match_partitions=partitions)
     worker = faust.Worker(
         app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False, override_logging=False
     )

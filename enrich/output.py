@@ -1,14 +1,17 @@
-"""The Kafka records of a batch step's output (produced values, then dead letters with the reason),
-for :class:`ecoute.acked_producer.AckedProducer`."""
+"""The Kafka records of a batch step's output (produced values, then dead letters with the reason;
+the query matches for alerting), for :class:`ecoute.acked_producer.AckedProducer`."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from ecoute.acked_producer import Record
 from enrich.stream import StepOutput
 from schemas.common import utc_now
 from schemas.dead_letter import DeadLetter
+from schemas.matches import match_batches
+from schemas.mention import EnrichedMention
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +44,12 @@ def step_records(output: StepOutput, *, out_topic: str, dlq_topic: str, stage: s
         )
         recs.append(Record(dlq_topic, rej.message.key, letter.model_dump_json().encode()))
     return recs
+
+
+def match_records(mentions: Iterable[EnrichedMention], *, topic: str, partitions: int) -> list[Record]:
+    """The ``mentions.matches`` records of these mentions: one per partition of ``tenant:query`` (at
+    most ``MAX_BATCH`` samples each), placed explicitly on that partition; none if nothing matched."""
+    return [
+        Record(topic, None, batch.model_dump_json().encode(), partition=partition)
+        for partition, batch in match_batches(mentions, partitions)
+    ]

@@ -12,7 +12,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from enrich.pipeline import EntityTagger, Matcher, enrich_batch
-from schemas.mention import RawMention
+from schemas.mention import EnrichedMention, RawMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class Rejected:
 class StepOutput:
     produced: list[tuple[bytes, bytes]] = field(default_factory=list)  # (key, value) for mentions.enriched
     rejected: list[Rejected] = field(default_factory=list)
+    matched: list[EnrichedMention] = field(default_factory=list)  # produced ones that matched a query
 
 
 def enrich_messages(
@@ -45,7 +46,8 @@ def enrich_messages(
     tagger: EntityTagger | None = None,
     tag_all: bool = False,
 ) -> StepOutput:
-    """Decode, enrich and encode a batch; every input ends up in ``produced`` or ``rejected``."""
+    """Decode, enrich and encode a batch; every input ends up in ``produced`` or ``rejected``, and
+    the produced mentions that matched a query also in ``matched`` (in order)."""
     out = StepOutput()
     decoded: list[tuple[InMessage, RawMention]] = []
     for msg in messages:
@@ -62,4 +64,6 @@ def enrich_messages(
         )
     for enriched in result.enriched:
         out.produced.append((enriched.id.encode(), enriched.model_dump_json().encode()))
+        if enriched.matches:
+            out.matched.append(enriched)
     return out

@@ -16,6 +16,7 @@ from schemas.alert import Alert
 from schemas.config import ApiKey, QueryDefinition, Tenant
 from schemas.cursor import SourceCursor
 from schemas.dead_letter import DeadLetter
+from schemas.matches import MatchBatch, TickEvent
 from schemas.mention import EnrichedMention, EntityUpdate, RawMention
 from schemas.rules import AlertRule
 from schemas.source import SourceDefinition
@@ -43,6 +44,8 @@ SCHEMAS: tuple[EventSchema, ...] = (
     EventSchema("raw_mention", 1, RawMention),
     EventSchema("enriched_mention", 1, EnrichedMention),
     EventSchema("entity_update", 1, EntityUpdate),
+    EventSchema("match_batch", 1, MatchBatch),
+    EventSchema("tick", 1, TickEvent),
     EventSchema("dead_letter", 1, DeadLetter),
     EventSchema("query_definition", 1, QueryDefinition),
     EventSchema("alert_rule", 1, AlertRule),

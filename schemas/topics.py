@@ -15,6 +15,7 @@ from schemas.alert import Alert
 from schemas.config import QueryDefinition, Tenant
 from schemas.cursor import SourceCursor
 from schemas.dead_letter import DeadLetter
+from schemas.matches import MatchBatch
 from schemas.mention import EnrichedMention, EntityUpdate, RawMention
 from schemas.rules import AlertRule
 from schemas.source import SourceDefinition
@@ -62,11 +63,12 @@ MENTIONS_ENTITIES = TopicSpec(
     EntityUpdate,
     "people, organisations and places found by the NER worker (off the hot path)",
 )
-ALERTING_MATCHES = TopicSpec(
-    "alerting.matches",
-    "tenant:query id",
-    None,
-    "query matches re-keyed by the alerting worker (Faust internal repartition topic)",
+MENTIONS_MATCHES = TopicSpec(
+    "mentions.matches",
+    "none: the partition of tenant:query id (murmur2, as Kafka's default partitioner)",
+    MatchBatch,
+    "query matches of enriched mentions, grouped per partition of tenant:query (from enrich), and the "
+    "alerting worker's ticks (TickEvent)",
     retention_ms=2 * DAY_MS,
 )
 ALERTS = TopicSpec("alerts", "tenant:rule", Alert, "fired or grouped alerts", retention_ms=30 * DAY_MS)
@@ -149,7 +151,7 @@ REGISTRY: tuple[TopicSpec, ...] = (
     MENTIONS_ENRICHED,
     MENTIONS_NER,
     MENTIONS_ENTITIES,
-    ALERTING_MATCHES,
+    MENTIONS_MATCHES,
     ALERTS,
     INGEST_CURSORS,
     CONFIG_QUERIES,

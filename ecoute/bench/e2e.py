@@ -48,7 +48,7 @@ STAGE_SOURCE = {
     "enrich": "mentions.raw",
     "ner": "mentions.ner",
     "index": "mentions.enriched",
-    "alerting": "mentions.enriched",
+    "alerting": "mentions.matches",
     "webhooks": "alerts",
 }
 BENCH_PROCESS = "bench"

@@ -19,8 +19,10 @@ from alerting.webhooks.outbox import ensure_deliveries_index
 from ecoute.children import Child, spawn, stop_all
 from ecoute.kafka import ensure_topics, producer_config
 from ecoute.settings import Settings
+from schemas.matches import match_batches
 from schemas.mention import EnrichedMention
 from schemas.rules import AlertRule
+from schemas.topics import MENTIONS_MATCHES
 from schemas.webhooks import WebhookSubscription
 
 FAST = AlertingSettings(
@@ -63,16 +65,14 @@ class AlertStack:
     def subscriptions(self, subs: Sequence[WebhookSubscription]) -> None:
         publish_subscriptions(self.settings, subs)
 
-    def produce(self, mentions: Sequence[EnrichedMention], partition: int | None = 0) -> None:
-        """Publish to ``mentions.enriched``; one partition keeps the given order."""
+    def produce(self, mentions: Sequence[EnrichedMention]) -> None:
+        """Publish the mentions' query matches to ``mentions.matches`` as the enrichment worker does,
+        one mention at a time (each query's partition then holds its mentions in the given order)."""
         producer = Producer(producer_config(self.settings))
-        topic = self.settings.topic("mentions.enriched")
+        topic = self.settings.topic(MENTIONS_MATCHES.name)
         for m in mentions:
-            value = m.model_dump_json().encode()
-            if partition is None:
-                producer.produce(topic, key=m.id.encode(), value=value)
-            else:
-                producer.produce(topic, key=m.id.encode(), value=value, partition=partition)
+            for partition, batch in match_batches([m], self.settings.topic_partitions):
+                producer.produce(topic, value=batch.model_dump_json().encode(), partition=partition)
         assert producer.flush(30) == 0
 
     def wait_for(self, predicate: Callable[[], bool], timeout_s: float, what: str = "condition") -> None:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alerting.config_reader import RuleBook
-from alerting.events import MatchEvent
 from schemas.alert import AlertSample
+from schemas.matches import MatchEvent
 from schemas.mention import EnrichedMention, stable_mention_id
 from schemas.rules import AlertRule
 

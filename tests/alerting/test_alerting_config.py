@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from alerting.config_reader import ConfigTable, RuleBook, SubscriptionBook
-from alerting.events import site_of, url_host
+from schemas.matches import site_of, url_host
 from schemas.rules import AlertRule
 from schemas.webhooks import WebhookSubscription
 from tests.alerting.factories import T0, rule

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from alerting.buckets import window_end
 from alerting.engine import AlertEngine, EngineConfig
-from alerting.events import MatchEvent
 from alerting.state import MemoryStore
 from schemas.alert import Alert
+from schemas.matches import MatchEvent
 from schemas.rules import AlertRule
 from tests.alerting.factories import T0, book, event, minutes, rule
 

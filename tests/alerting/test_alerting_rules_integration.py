@@ -11,11 +11,11 @@ import pytest
 from alerting.app import engine_config
 from alerting.config_reader import RuleBook
 from alerting.engine import AlertEngine
-from alerting.events import match_events
 from alerting.state import MemoryStore
 from alerting.webhooks.receiver import WebhookReceiver
 from alerting.webhooks.signing import new_secret
 from schemas.alert import Alert
+from schemas.matches import match_events
 from schemas.mention import EnrichedMention
 from schemas.rules import AlertRule
 from schemas.webhooks import WebhookSubscription

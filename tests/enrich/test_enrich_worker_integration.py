@@ -20,6 +20,7 @@ from ecoute.settings import Settings
 from schemas.common import SourceType, utc_now
 from schemas.config import QueryDefinition
 from schemas.dead_letter import DeadLetter
+from schemas.matches import MatchBatch, query_partition
 from schemas.mention import EnrichedMention, EntityUpdate, RawMention, stable_mention_id
 from tests.kafka_utils import committed_offsets, produce, read_all
 
@@ -134,6 +135,14 @@ def test_worker_enriches_dead_letters_and_follows_query_changes(pipeline_setting
         assert [(m.tenant, m.query_id) for m in matched.matches] == [("acme", "ferralis")]
         assert all(not e.matches for e in last if e.id != late.id)  # the earlier probes came before it
         assert {t.term for t in matched.matches[0].terms} == {"ferralis NEAR/4 greve"}
+        # its query match went to alerting's topic, on the partition of acme:ferralis, and nothing else
+        assert read_all(bootstrap, s.topic("mentions.matches"), 1)  # written with the enriched mention
+        (record,) = read_all(bootstrap, s.topic("mentions.matches"))  # up to the end: exactly one
+        assert record.partition() == query_partition("acme:ferralis", s.topic_partitions)
+        assert [
+            (e.tenant, e.query_id, e.sample.mention_id)
+            for e in MatchBatch.model_validate_json(record.value() or b"").events()
+        ] == [("acme", "ferralis", late.id)]
         # the hot path extracts only the cheap entities; spaCy runs in the index sink or the NER worker
         assert all(e.kind in ("hashtag", "handle", "link", "domain") for e in matched.entities)
         # the NER worker tags what the index sink hands it (here every enriched mention, as with a

@@ -1,16 +1,19 @@
-"""The internal events between the alerting worker's two agents: query matches of mentions, and ticks.
+"""Query matches of enriched mentions, for the alerting worker (topic ``mentions.matches``).
 
-The router agent turns each ``mentions.enriched`` record into one :class:`MatchEvent` per
-``(tenant, query)`` it matched and re-keys it by ``tenant:query`` (so every count, cooldown and
-seen-site of a query lives on one partition); the detector agent consumes them. The events of one query
-in one router batch travel together, and so do all the queries of one partition: one
-:class:`MatchBatch` record (one Kafka record, one Faust event) per partition and router batch instead of
-one per mention or per query, which is what lets one worker keep up with thousands of mentions per
-second and thousands of queries.
+The enrichment worker turns every mention that matched queries into one :class:`MatchEvent` per
+``(tenant, query)``, groups the events of one batch by query and the queries by the partition their key
+``tenant:query`` hashes to (:func:`query_partition`), and writes one :class:`MatchBatch` record per
+partition and batch, so that every count, cooldown and seen-site of a query lives on one partition and
+the alerting worker reads one record per partition and batch instead of one per mention. The alerting
+worker's own :class:`TickEvent` records (wall-clock ticks to every partition) share the topic.
+
+An :class:`~schemas.alert.AlertSample` (:func:`sample_of`) is the compact view of a mention that alerts
+carry; it is made once, by the enrichment worker, from the validated mention.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from aiokafka.partitioner import murmur2
@@ -18,16 +21,12 @@ from pydantic import Field
 
 from schemas.alert import AlertSample
 from schemas.common import Frozen
+from schemas.config import query_key
 from schemas.mention import EnrichedMention
 
 EXCERPT_CHARS = 280
 TITLE_CHARS = 300
 MAX_BATCH = 200  # samples per internal record (≈ 150 KB at most)
-
-
-def query_key(tenant: str, query_id: str) -> str:
-    """Partitioning key of a tenant's query in the alerting worker."""
-    return f"{tenant}:{query_id}"
 
 
 def url_host(url: str) -> str | None:
@@ -116,15 +115,16 @@ class QueryMatches(Frozen):
 
 
 class MatchBatch(Frozen):
-    """The matches of one router batch for the queries of one partition of ``alerting.matches``
-    (internal topic); the detector processes them query by query, each in order.
+    """The matches of one enrichment batch for the queries of one partition of ``mentions.matches``;
+    the alerting worker processes them query by query, each in order.
 
     Every query's state lives on the partition its key ``tenant:query`` hashes to
     (:func:`query_partition`), so one record can carry many queries: one Kafka record and one Faust
-    event per partition and batch instead of one per query, which matters with thousands of queries.
+    event per partition and batch instead of one per mention or query.
     """
 
-    kind: Literal["matches"] = "matches"
+    kind: Literal["matches"] = "matches"  # first field: a tick is recognised by its first bytes
+    schema_version: Literal[1] = 1
     groups: tuple[QueryMatches, ...] = Field(min_length=1)
 
     def events(self) -> list[MatchEvent]:
@@ -137,7 +137,7 @@ class MatchBatch(Frozen):
 
 
 def query_partition(key: str, partitions: int) -> int:
-    """The partition of ``alerting.matches`` that owns query ``key``: what Kafka's default
+    """The partition of ``mentions.matches`` that owns query ``key``: what Kafka's default
     partitioner (murmur2, as in the Java client and aiokafka) gives for that key."""
     return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
@@ -176,6 +176,7 @@ class TickEvent(Frozen):
     """Wall-clock tick sent to every partition: flush due cooldowns, expire old buckets."""
 
     kind: Literal["tick"] = "tick"
+    schema_version: Literal[1] = 1
     wall: float
 
 
@@ -193,3 +194,9 @@ def match_events(mention: EnrichedMention) -> list[MatchEvent]:
         seen.add(pair)
         out.append(MatchEvent.model_construct(tenant=match.tenant, query_id=match.query_id, sample=sample))
     return out
+
+
+def match_batches(mentions: Iterable[EnrichedMention], partitions: int) -> list[tuple[int, MatchBatch]]:
+    """The ``(partition, record)`` pairs of ``mentions.matches`` for these mentions (in order; the
+    mentions that matched nothing give nothing): :func:`match_events` then :func:`batch_matches`."""
+    return batch_matches([e for m in mentions for e in match_events(m)], partitions)

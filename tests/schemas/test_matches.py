@@ -1,12 +1,13 @@
-"""Re-keying matches for the detector: one record per partition, each query on its own partition,
+"""Grouping query matches for the alerting worker: one record per partition, each query on its own partition,
 order kept within a query."""
 
 from __future__ import annotations
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from alerting.events import MatchBatch, MatchEvent, batch_matches, query_key, query_partition
-from tests.alerting.factories import T0, sample
+from schemas.config import query_key
+from schemas.matches import MatchBatch, MatchEvent, TickEvent, batch_matches, match_batches, query_partition
+from tests.alerting.factories import T0, enriched, sample
 
 
 def _event(tenant: str, query: str) -> MatchEvent:
@@ -49,3 +50,27 @@ def test_records_are_split_at_max_samples_without_losing_any() -> None:
 
 def test_no_events_no_records() -> None:
     assert batch_matches([], partitions=3) == []
+
+
+def test_mentions_give_one_sample_per_distinct_query_and_nothing_without_matches() -> None:
+    first = enriched(T0, key="a", matches=[("acme", "bonval"), ("acme", "bonval"), ("zeta", "bonval")])
+    quiet = enriched(T0, key="b", matches=[])
+    second = enriched(T0, key="c", matches=[("acme", "bonval")], url="https://www.conso.example/x")
+    out = match_batches([first, quiet, second], partitions=3)
+    got: dict[tuple[str, str], list[str]] = {}
+    for partition, batch in out:
+        for event in batch.events():
+            assert query_partition(event.key, 3) == partition
+            got.setdefault((event.tenant, event.query_id), []).append(event.sample.mention_id)
+    assert got == {("acme", "bonval"): [first.id, second.id], ("zeta", "bonval"): [first.id]}
+    samples = {s.mention_id: s for _, b in out for g in b.groups for s in g.samples}
+    assert samples[second.id].site == "conso.example" and samples[second.id].title == "Bonval c"
+    assert match_batches([quiet], partitions=3) == []
+
+
+def test_a_tick_is_recognised_by_its_first_bytes_and_a_batch_is_not() -> None:
+    # the alerting worker tells ticks from match batches by this prefix, without decoding
+    tick = TickEvent(wall=1.5).model_dump_json().encode()
+    assert tick.startswith(b'{"kind":"tick"')
+    (_, batch) = batch_matches([_event("t", "q")], partitions=1)[0]
+    assert not batch.model_dump_json().encode().startswith(b'{"kind":"tick"')
