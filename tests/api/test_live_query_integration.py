@@ -4,7 +4,6 @@ produced after the change are matched by it, then no longer once it is deleted."
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,24 +12,16 @@ from api.main import create_app
 from ecoute.children import settings_env, spawn, stop_all
 from ecoute.kafka import ensure_topics
 from ecoute.settings import Settings
-from schemas.common import SourceType
-from schemas.mention import EnrichedMention, RawMention, stable_mention_id
+from schemas.mention import EnrichedMention, RawMention
 from tests.kafka_utils import produce, read_all
+from tests.mentions import raw_mention
 
 pytestmark = pytest.mark.integration
 ADMIN = {"Authorization": "Bearer " + "k" * 20}
 
 
 def _raw(n: int) -> RawMention:
-    now = datetime.now(UTC)
-    return RawMention(
-        id=stable_mention_id(SourceType.FEED, f"live-{n}"),
-        source_type=SourceType.FEED,
-        source_id="t",
-        text=f"Les yaourts Bonval sont rappelés, message {n}.",
-        published_at=now,
-        fetched_at=now,
-    )
+    return raw_mention(f"live-{n}", f"Les yaourts Bonval sont rappelés, message {n}.")
 
 
 def _matches(s: Settings, mention_id: str, timeout_s: float = 90) -> list[tuple[str, str]]:

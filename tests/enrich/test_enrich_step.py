@@ -7,24 +7,16 @@ from datetime import UTC, datetime
 
 from enrich.output import match_records
 from enrich.stream import InMessage, enrich_messages
-from schemas.common import SourceType
 from schemas.config import query_key
 from schemas.matches import MatchBatch, query_partition
-from schemas.mention import EnrichedMention, QueryMatch, RawMention, stable_mention_id
+from schemas.mention import EnrichedMention, QueryMatch, RawMention
+from tests.mentions import raw_mention
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def _raw(i: int, text: str) -> RawMention:
-    return RawMention(
-        id=stable_mention_id(SourceType.FEED, f"s-{i}"),
-        source_type=SourceType.FEED,
-        source_id="src",
-        url=f"https://www.news.example/{i}",
-        text=text,
-        published_at=NOW,
-        fetched_at=NOW,
-    )
+    return raw_mention(f"s-{i}", text, at=NOW, source_id="src", url=f"https://www.news.example/{i}")
 
 
 def _matcher(mention: RawMention, lang: str) -> list[QueryMatch]:

@@ -7,7 +7,6 @@ import json
 import signal
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 
 import pytest
@@ -17,26 +16,19 @@ from ecoute.config_topics import publish_queries
 from ecoute.demo import topic_end_offsets
 from ecoute.kafka import ensure_topics
 from ecoute.settings import Settings
-from schemas.common import SourceType, utc_now
+from schemas.common import utc_now
 from schemas.config import QueryDefinition
 from schemas.dead_letter import DeadLetter
 from schemas.matches import MatchBatch, query_partition
-from schemas.mention import EnrichedMention, EntityUpdate, RawMention, stable_mention_id
+from schemas.mention import EnrichedMention, EntityUpdate, RawMention
 from tests.kafka_utils import committed_offsets, produce, read_all
+from tests.mentions import raw_mention
 
 pytestmark = pytest.mark.integration
 
 
 def raw(i: int, text: str) -> RawMention:
-    now = datetime.now(UTC)
-    return RawMention(
-        id=stable_mention_id(SourceType.FEED, f"w-{i}"),
-        source_type=SourceType.FEED,
-        source_id="t",
-        text=text,
-        published_at=now,
-        fetched_at=now,
-    )
+    return raw_mention(f"w-{i}", text)
 
 
 def start_worker(s: Settings, kind: str = "enrich") -> Child:

@@ -13,25 +13,18 @@ from ingest.cursor_store import KafkaCursorStore
 from ingest.producer import MentionProducer
 from ingest.progress import with_pending
 from ingest.seen import fingerprint
-from schemas.common import SourceType
 from schemas.cursor import FeedPosition, SourceCursor
-from schemas.mention import RawMention, stable_mention_id
+from schemas.mention import RawMention
 from schemas.source import FeedSourceConfig, MastodonSourceConfig, SourceDefinition
 from tests.kafka_utils import produce
+from tests.mentions import raw_mention
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
 
 
 def mention(n: int) -> RawMention:
-    return RawMention(
-        id=stable_mention_id(SourceType.FEED, f"guid-{n}"),
-        source_type=SourceType.FEED,
-        source_id="f",
-        text=f"item {n}",
-        published_at=NOW,
-        fetched_at=NOW,
-    )
+    return raw_mention(f"guid-{n}", f"item {n}", at=NOW, source_id="f")
 
 
 async def test_cursors_round_trip_and_the_last_one_wins(pipeline_settings: Settings) -> None:
