@@ -6,9 +6,9 @@ People, organisations and places (spaCy) are added by :mod:`enrich.ner`, only wh
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from schemas.mention import Entity
+from schemas.urls import site_host
 
 _LINK = re.compile(r"https?://[^\s<>\"'\])}]+", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)", re.UNICODE)
@@ -18,13 +18,8 @@ MAX_PER_KIND = 50
 
 
 def _domain(url: str) -> str | None:
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host:
-        return None
-    return host[4:] if host.startswith("www.") else host
+    host = site_host(url)
+    return host if host and "." in host else None
 
 
 def extract_entities(text: str, url: str | None = None) -> list[Entity]:

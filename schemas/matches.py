@@ -23,40 +23,16 @@ from schemas.alert import AlertSample
 from schemas.common import Frozen
 from schemas.config import query_key
 from schemas.mention import EnrichedMention
+from schemas.urls import site_host
 
 EXCERPT_CHARS = 280
 TITLE_CHARS = 300
 MAX_BATCH = 200  # samples per internal record (≈ 150 KB at most)
 
 
-def url_host(url: str) -> str | None:
-    """The host of an absolute URL, lower-cased (what ``urlsplit(url).hostname`` gives, without its
-    cost on the hot path); None when there is none."""
-    sep = url.find("://")
-    if sep <= 0:
-        return None
-    rest = url[sep + 3 :]
-    end = len(rest)
-    for ch in "/?#":
-        i = rest.find(ch)
-        if 0 <= i < end:
-            end = i
-    netloc = rest[:end].rpartition("@")[2]
-    if netloc.startswith("["):
-        close = netloc.find("]")
-        host = netloc[1:close] if close > 0 else ""
-    else:
-        host = netloc.partition(":")[0]
-    return host.lower() or None
-
-
 def site_of(url: str | None, source_id: str) -> str:
     """The site a mention comes from: the URL's host without ``www.``, else the source id."""
-    host = url_host(url) if url else None
-    if host:
-        host = host.rstrip(".")
-        return host[4:] if host.startswith("www.") else host
-    return f"source:{source_id}"
+    return site_host(url) or f"source:{source_id}"
 
 
 def _excerpt(text: str) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from ecoute import mentions_index
 from ecoute.query import PreparedDoc, Token
 from ecoute.search_analysis import analysis_fields
 from enrich.indexing.query_fields import prepare_mention
 from schemas.mention import EnrichedMention, EntityUpdate
+from schemas.urls import site_host
 
 Action = dict[str, Any]
 QueryFields = Callable[[EnrichedMention, PreparedDoc], Mapping[str, Any]]
@@ -39,19 +39,6 @@ NAMED_KINDS = frozenset({"person", "organization", "place"})
 (``mentions.entities``, applied as partial updates)."""
 
 
-def site_of(url: str | None) -> str | None:
-    """Lower-case host of a URL without a leading ``www.`` (None if there is none)."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
 def _tokens_of(prepared: PreparedDoc) -> Callable[[str], list[Token]]:
     """Tokens of the prepared title and text (computed once, shared with the query fields)."""
     views = {view.value: view for view in prepared.views}
@@ -67,7 +54,7 @@ def base_source(m: EnrichedMention, indexed_at: datetime, prepared: PreparedDoc)
     :func:`~enrich.indexing.query_fields.prepare_mention` (its tokens give the analysed text)."""
     doc: dict[str, Any] = m.model_dump(mode="json", exclude={"schema_version", "entities", "matches"})
     doc["@timestamp"] = doc["published_at"]
-    doc["site"] = site_of(m.url)
+    doc["site"] = site_host(m.url)
     doc["indexed_at"] = indexed_at.isoformat()
     if doc.get("author") is not None:
         doc["author"]["key"] = mentions_index.author_key(doc["author"])

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 import pytest
 
 from alerting.config_reader import ConfigTable, RuleBook, SubscriptionBook
-from schemas.matches import site_of, url_host
 from schemas.rules import AlertRule
 from schemas.webhooks import WebhookSubscription
 from tests.alerting.factories import T0, rule
@@ -44,21 +42,3 @@ def test_entries_under_a_foreign_key_are_ignored() -> None:
     )
     book = SubscriptionBook({sub.key: sub, "evil:h": sub})
     assert book.for_tenant("acme") == (sub,) and book.for_tenant("evil") == () and len(book) == 1
-
-
-def test_url_host_agrees_with_urlsplit() -> None:
-    urls = [
-        "https://www.Conso-Hebdo.example/articles/1?x=y#z",
-        "http://user:pw@forum.example:8080/t/1",
-        "https://[2001:db8::1]:443/p",
-        "https://news.example",
-        "https://news.example?q=1",
-        "https://news.example#frag",
-        "HTTPS://UPPER.EXAMPLE./x",
-    ]
-    for url in urls:
-        assert url_host(url) == urlsplit(url).hostname, url
-    assert url_host("not a url") is None
-    assert site_of("https://www.conso-hebdo.example/a", "s") == "conso-hebdo.example"
-    assert site_of("https://upper.example./x", "s") == "upper.example"
-    assert site_of(None, "forum-rouages") == "source:forum-rouages"

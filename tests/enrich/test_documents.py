@@ -6,7 +6,7 @@ from ecoute.bench.generate import MentionGenerator
 from ecoute.query import index_fields
 from ecoute.query.bench import brands
 from ecoute.search_analysis import analysis_fields
-from enrich.indexing.documents import mention_actions, site_of
+from enrich.indexing.documents import mention_actions
 from enrich.indexing.query_fields import mention_query_fields
 from enrich.matching import matchable
 from schemas.common import Author
@@ -35,12 +35,6 @@ def _mention(matches: tuple[QueryMatch, ...] = ()) -> EnrichedMention:
             Entity(kind="organization", text="Bonval"),
         ),
     )
-
-
-def test_site_of() -> None:
-    assert site_of("https://www.LeMonde.fr/x") == "lemonde.fr"
-    assert site_of("https://blog.example.org") == "blog.example.org"
-    assert site_of(None) is None and site_of("not a url") is None
 
 
 def test_global_document_only_when_no_match() -> None:

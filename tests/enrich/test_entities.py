@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from enrich.entities import extract_entities
+from schemas.matches import site_of
+from schemas.urls import site_host
 
 
 def test_hashtags_handles_links_domains() -> None:
@@ -28,3 +30,9 @@ def test_duplicates_are_merged_case_insensitively() -> None:
 def test_nothing_to_find() -> None:
     assert extract_entities("") == []
     assert extract_entities("prix 10 # 3 et mail x@y.fr") == []
+
+
+def test_domains_name_the_site_as_alert_samples_and_documents_do() -> None:
+    url = "https://WWW.Conso-Hebdo.example./articles/1"
+    assert site_of(url, "s") == site_host(url) == "conso-hebdo.example"
+    assert ("domain", "conso-hebdo.example") in [(e.kind, e.text) for e in extract_entities("", url)]
