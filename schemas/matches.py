@@ -27,7 +27,7 @@ from schemas.urls import site_host
 
 EXCERPT_CHARS = 280
 TITLE_CHARS = 300
-MAX_BATCH = 200  # samples per internal record (≈ 150 KB at most)
+MAX_BATCH = 200  # samples per mentions.matches record (≈ 150 KB at most)
 
 
 def site_of(url: str | None, source_id: str) -> str:
