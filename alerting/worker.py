@@ -6,6 +6,7 @@ import logging
 import time
 
 from alerting.settings import AlertingSettings, get_alerting_settings
+from ecoute.heap import freeze_startup_heap
 from ecoute.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def run_alerting_worker(settings: Settings, alerting: AlertingSettings | None = 
     worker = faust.Worker(
         built.app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False, override_logging=False
     )
+    freeze_startup_heap("alerting")
     try:
         worker.execute_from_commandline()
     finally:

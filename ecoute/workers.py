@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ecoute.heap import freeze_startup_heap
 from ecoute.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ def run_index_worker(settings: Settings) -> None:
     ensure_mention_templates(es, settings.index_prefix)
     if stop.is_set():
         return  # stopped while the models loaded: nothing consumed yet
-    IndexSink(settings, es, query_fields=mention_query_fields, ner=ner).run(stop)
+    sink = IndexSink(settings, es, query_fields=mention_query_fields, ner=ner)
+    freeze_startup_heap("index")
+    sink.run(stop)
 
 
 def _exit_on_signals_until_faust_starts() -> None:
@@ -92,6 +95,7 @@ def run_enrich_worker(settings: Settings) -> None:
     worker = faust.Worker(
         app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False, override_logging=False
     )
+    freeze_startup_heap("enrich")  # the queries are loaded: the bulk of this process's objects
     worker.execute_from_commandline()
 
 
@@ -197,4 +201,5 @@ def run_ner_worker(settings: Settings) -> None:
         redirect_stdouts=False,
         override_logging=False,
     )
+    freeze_startup_heap("ner")
     worker.execute_from_commandline()

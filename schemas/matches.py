@@ -14,13 +14,14 @@ carry; it is made once, by the enrichment worker, from the validated mention.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal
 
 from aiokafka.partitioner import murmur2
 from pydantic import Field
 
 from schemas.alert import AlertSample
-from schemas.common import Frozen
+from schemas.common import Frozen, construct_trusted
 from schemas.config import query_key
 from schemas.mention import EnrichedMention
 from schemas.urls import site_host
@@ -43,25 +44,29 @@ def _excerpt(text: str) -> str:
 def sample_of(mention: EnrichedMention) -> AlertSample:
     """The compact view of a mention that alerts carry.
 
-    Built without re-validation (``model_construct``): every field comes from a validated
-    :class:`EnrichedMention` and is cut to the sample's limits here.
+    Built without re-validation (:func:`~schemas.common.construct_trusted`): every field comes from a
+    validated :class:`EnrichedMention` and is cut to the sample's limits here.
     """
     author = mention.author
     who = (author.handle or author.name) if author else None
     title = mention.title[:TITLE_CHARS] if mention.title else None
-    return AlertSample.model_construct(
-        mention_id=mention.id,
-        url=mention.url,
-        title=title,
-        excerpt=_excerpt(mention.text),
-        author=who[:512] if who else None,
-        followers=author.followers if author else None,
-        site=site_of(mention.url, mention.source_id)[:300],
-        source_id=mention.source_id,
-        lang=mention.lang,
-        sentiment=mention.sentiment.label if mention.sentiment else None,
-        sentiment_score=mention.sentiment.score if mention.sentiment else None,
-        published_at=mention.published_at,
+    sentiment = mention.sentiment
+    return construct_trusted(
+        AlertSample,
+        {
+            "mention_id": mention.id,
+            "url": mention.url,
+            "title": title,
+            "excerpt": _excerpt(mention.text),
+            "author": who[:512] if who else None,
+            "followers": author.followers if author else None,
+            "site": site_of(mention.url, mention.source_id)[:300],
+            "source_id": mention.source_id,
+            "lang": mention.lang,
+            "sentiment": sentiment.label if sentiment else None,
+            "sentiment_score": sentiment.score if sentiment else None,
+            "published_at": mention.published_at,
+        },
     )
 
 
@@ -105,16 +110,21 @@ class MatchBatch(Frozen):
 
     def events(self) -> list[MatchEvent]:
         # validated as part of this batch: no need to validate each event again
-        return [
-            MatchEvent.model_construct(tenant=g.tenant, query_id=g.query_id, sample=s)
-            for g in self.groups
-            for s in g.samples
-        ]
+        return [_match_event(g.tenant, g.query_id, s) for g in self.groups for s in g.samples]
 
 
+def _match_event(tenant: str, query_id: str, sample: AlertSample) -> MatchEvent:
+    """A :class:`MatchEvent` of validated parts (not validated again)."""
+    return construct_trusted(
+        MatchEvent, {"kind": "match", "tenant": tenant, "query_id": query_id, "sample": sample}
+    )
+
+
+@lru_cache(maxsize=65_536)
 def query_partition(key: str, partitions: int) -> int:
     """The partition of ``mentions.matches`` that owns query ``key``: what Kafka's default
-    partitioner (murmur2, as in the Java client and aiokafka) gives for that key."""
+    partitioner (murmur2, as in the Java client and aiokafka) gives for that key. Memoised: murmur2 is
+    pure Python, and the same queries match batch after batch."""
     return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
@@ -130,9 +140,9 @@ def batch_matches(
     for (tenant, query_id), samples in grouped.items():
         partition = query_partition(query_key(tenant, query_id), partitions)
         for i in range(0, len(samples), max_samples):
-            chunk = tuple(samples[i : i + max_samples])
+            chunk = tuple(samples[i : i + max_samples])  # 1 to max_samples validated samples
             by_partition.setdefault(partition, []).append(
-                QueryMatches(tenant=tenant, query_id=query_id, samples=chunk)
+                construct_trusted(QueryMatches, {"tenant": tenant, "query_id": query_id, "samples": chunk})
             )
     out: list[tuple[int, MatchBatch]] = []
     for partition, groups in by_partition.items():
@@ -140,12 +150,17 @@ def batch_matches(
         size = 0
         for group in groups:
             if record and size + len(group.samples) > max_samples:
-                out.append((partition, MatchBatch(groups=tuple(record))))
+                out.append((partition, _match_batch(record)))
                 record, size = [], 0
             record.append(group)
             size += len(group.samples)
-        out.append((partition, MatchBatch(groups=tuple(record))))
+        out.append((partition, _match_batch(record)))
     return out
+
+
+def _match_batch(groups: list[QueryMatches]) -> MatchBatch:
+    """A :class:`MatchBatch` of validated, non-empty groups (not validated again)."""
+    return construct_trusted(MatchBatch, {"kind": "matches", "schema_version": 1, "groups": tuple(groups)})
 
 
 class TickEvent(Frozen):
@@ -168,7 +183,7 @@ def match_events(mention: EnrichedMention) -> list[MatchEvent]:
         if pair in seen:
             continue
         seen.add(pair)
-        out.append(MatchEvent.model_construct(tenant=match.tenant, query_id=match.query_id, sample=sample))
+        out.append(_match_event(match.tenant, match.query_id, sample))
     return out
 
 

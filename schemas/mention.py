@@ -9,11 +9,11 @@ same Elasticsearch document.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from schemas.common import Author, Engagement, Frozen, SourceType, UtcDatetime
+from schemas.common import Author, Engagement, Frozen, SourceType, UtcDatetime, construct_trusted
 
 MAX_TEXT_CHARS = 100_000
 
@@ -113,9 +113,10 @@ class EnrichedMention(MentionBase):
     def from_raw_trusted(cls, raw: RawMention, **enrichment: object) -> EnrichedMention:
         """Like :meth:`from_raw` without re-validating: for enrichment values built by our own typed code
         from an already validated ``raw`` (the hot path). Field values must already be model instances."""
-        data: dict[str, object] = {name: getattr(raw, name) for name in MentionBase.model_fields}
+        data: dict[str, Any] = dict(raw.__dict__)  # the raw's fields (a RawMention's are MentionBase's)
+        data["schema_version"] = 1
         data.update(enrichment)
-        return cls.model_construct(**data)  # type: ignore[arg-type]
+        return construct_trusted(cls, data)
 
 
 class EntityUpdate(Frozen):

@@ -58,16 +58,21 @@ class TextView:
         "value",
     )
 
-    def __init__(self, name: TextFieldName, value: str, offset: int) -> None:
+    def __init__(self, name: TextFieldName, value: str, offset: int, *, tokenized: bool = False) -> None:
+        """``tokenized``: compute the full tokens now and the norms from them (for a caller that needs
+        the tokens anyway, e.g. the index sink: one pass over the text instead of two)."""
         self.name: TextFieldName = name
         self.value = value
         self.offset = offset
         """First position of this field in the combined position space."""
-        norms, tags, handles = analyze(value)
-        self.norms: list[str] = norms
-        self.tags = tags
-        self.handles = handles
         self._tokens: list[Token] | None = None
+        if tokenized:
+            tokens = self._tokens = tokenize(value)
+            self.norms: list[str] = [t.norm for t in tokens]
+            self.tags = [t.norm for t in tokens if t.kind == "hashtag"]
+            self.handles = [t.norm for t in tokens if t.kind == "handle"]
+        else:
+            self.norms, self.tags, self.handles = analyze(value)
         self._pos: dict[str, list[int]] | None = None
         self._exacts: list[str] | None = None
         self._exact_pos: dict[str, list[int]] | None = None
@@ -135,11 +140,12 @@ class PreparedDoc:
         "views",
     )
 
-    def __init__(self, doc: MatchableDoc) -> None:
+    def __init__(self, doc: MatchableDoc, *, tokenized: bool = False) -> None:
+        """``tokenized``: see :class:`TextView` (same document either way)."""
         self.doc = doc
-        text = TextView("text", doc.text, 0)
+        text = TextView("text", doc.text, 0, tokenized=tokenized)
         if doc.title:
-            title = TextView("title", doc.title, 0)
+            title = TextView("title", doc.title, 0, tokenized=tokenized)
             text.offset = len(title.norms) + POSITION_GAP
             self.views: tuple[TextView, ...] = (title, text)
             self.norm_set: set[str] = set(title.norms)
@@ -216,6 +222,7 @@ class PreparedDoc:
         return any(exact in v.exact_pos for v in self.views)
 
 
-def prepare(doc: MatchableDoc) -> PreparedDoc:
-    """Analyse ``doc`` once for matching (pure, never raises)."""
-    return PreparedDoc(doc)
+def prepare(doc: MatchableDoc, *, tokenized: bool = False) -> PreparedDoc:
+    """Analyse ``doc`` once for matching (pure, never raises). ``tokenized``: also compute every text
+    field's full tokens now (see :class:`TextView`)."""
+    return PreparedDoc(doc, tokenized=tokenized)

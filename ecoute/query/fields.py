@@ -25,11 +25,14 @@ from urllib.parse import urlsplit
 
 from ecoute.query.nodes import FieldName
 from ecoute.query.normalize import normalize
+from schemas.urls import url_host as absolute_url_host
 
 MAX_AUTHOR_KEY: Final = 256
 _LABEL_RE: Final = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")
 _RESERVED: Final = frozenset('()"“”«»{}')
 _LANG_RE: Final = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+_WEB_SCHEMES: Final = ("https://", "http://", "HTTPS://", "HTTP://")
+_SLOW_PATH_CHARS: Final = ("\t", "\n", "\r", "[")
 
 
 def author_key(value: str) -> str:
@@ -53,12 +56,18 @@ def url_host(url: str) -> str | None:
     text = url.strip()
     if not text:
         return None
-    if "//" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
+    host = None
+    if text.startswith(_WEB_SCHEMES) and not any(c in text for c in _SLOW_PATH_CHARS):
+        # urlsplit's hostname at a fifth of its cost (every indexed mention has a URL); urlsplit
+        # drops tabs and newlines first and checks bracketed (IPv6) hosts: those take the slow path
+        host = absolute_url_host(text)
+    if host is None:
+        if "//" not in text:
+            text = "//" + text
+        try:
+            host = urlsplit(text).hostname
+        except ValueError:
+            return None
     if not host:
         return None
     host = _idna(host)

@@ -14,8 +14,9 @@ from schemas.mention import EnrichedMention
 
 
 def prepare_mention(mention: EnrichedMention) -> PreparedDoc:
-    """The mention as the query matcher sees it, analysed once (pure, never raises)."""
-    return prepare(matchable(mention, mention.lang))
+    """The mention as the query matcher sees it, analysed once with its full tokens (the analysed
+    full-text fields and the exact forms need them; pure, never raises)."""
+    return prepare(matchable(mention, mention.lang), tokenized=True)
 
 
 def mention_query_fields(mention: EnrichedMention, prepared: PreparedDoc) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ecoute.query import MatchableDoc, prepare
 from ecoute.query.doc import FIELD_SEPARATOR, POSITION_GAP
+from tests.ecoute.query.query_strategies import texts
 
 
 def test_views_offsets_and_haystack() -> None:
@@ -42,3 +46,21 @@ def test_empty_title_is_ignored_and_metadata_keys_are_lazy() -> None:
     assert d.site_keys == ("www.lemonde.fr", "lemonde.fr", "fr")
     assert d.lang_keys == ("fr-ca", "fr")
     assert d.source_keys == ("rss:lemonde", "rss")
+
+
+@settings(max_examples=200)
+@given(title=st.one_of(st.none(), texts()), text=texts())
+def test_a_tokenized_preparation_is_the_same_document(title: str | None, text: str) -> None:
+    """The index sink prepares with the full tokens first; queries must see the same document."""
+    doc = MatchableDoc(title=title, text=text)
+    plain, tokenized = prepare(doc), prepare(doc, tokenized=True)
+    assert [(v.name, v.offset, v.norms, v.tags, v.handles) for v in tokenized.views] == [
+        (v.name, v.offset, v.norms, v.tags, v.handles) for v in plain.views
+    ]
+    assert (tokenized.norm_set, tokenized.tag_set, tokenized.handle_set, tokenized.haystack) == (
+        plain.norm_set,
+        plain.tag_set,
+        plain.handle_set,
+        plain.haystack,
+    )
+    assert [v.tokens for v in tokenized.views] == [v.tokens for v in plain.views]

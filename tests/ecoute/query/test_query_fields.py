@@ -112,3 +112,36 @@ def test_doc_source_keys(source: str | None, keys: tuple[str, ...]) -> None:
 def test_invalid_values(name: str, raw: str) -> None:
     with pytest.raises(ValueError, match=name):
         canonical_value(name, raw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.Conso-Hebdo.example/articles/1?x=y#z",
+        "HTTP://user:pw@Forum.example:8080/t/1",
+        "https://a@b@host.example/p",
+        "https://news.example",
+        "https://news.example?q=1",
+        "https://news.example#frag",
+        "https://news.example./x",
+        "https://news.example:notaport/x",
+        "https:///path",
+        "https://[2001:db8::1]:443/p",
+        "https://[not-an-ip]/p",
+        "https://[::1",
+        "https://exa\tmple.fr/",
+        "https://example.fr/\npath",
+        "https://café.fr/menu",
+        "https://xn--caf-dma.fr/",
+    ],
+)
+def test_url_host_of_web_urls_is_urlsplits_hostname(url: str) -> None:
+    """Web URLs take a fast path; it must give what the general path (urlsplit) gives."""
+    from urllib.parse import urlsplit
+
+    try:
+        expected = urlsplit(url).hostname
+    except ValueError:
+        expected = None
+    expected = expected.rstrip(".").encode("idna").decode() if expected else None
+    assert url_host(url) == (expected or None)
