@@ -10,6 +10,13 @@ what exists into the collector's permanent generation (:func:`gc.freeze`): full 
 what came later. Frozen objects are still freed by reference counting; only reference cycles among
 them that become garbage later are never collected (the query index replaces queries in place, without
 such cycles).
+
+The youngest generation's threshold goes from 700 to :data:`YOUNG_THRESHOLD` container allocations
+(net of deallocations): a batch in flight holds thousands of containers, so at 700 the collector runs
+inside nearly every batch and promotes the batch's live objects towards the old generations; at
+10,000 it seldom runs at all (a stream's objects die young), and cyclic garbage still triggers it.
+Measured offline (6,000 generated mentions, 10,000 queries, 12 rounds): the enrichment step 170–175 µs
+per mention with neither, 149–150 with the freeze, 139–140 with both.
 """
 
 from __future__ import annotations
@@ -20,10 +27,16 @@ import logging
 log = logging.getLogger(__name__)
 
 
+YOUNG_THRESHOLD = 10_000
+
+
 def freeze_startup_heap(process: str) -> int:
-    """Collect once, then freeze every object alive in this process; returns how many are frozen."""
+    """Collect once, freeze every object alive in this process and raise the youngest generation's
+    threshold to :data:`YOUNG_THRESHOLD`; returns how many objects are frozen."""
     gc.collect()
     gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, older, oldest)
     frozen = gc.get_freeze_count()
     log.info("start-up heap frozen", extra={"worker": process, "objects": frozen})
     return frozen
