@@ -55,4 +55,5 @@ def run_webhook_worker(settings: Settings, alerting: AlertingSettings | None = N
 
     from alerting.webhooks.service import run_deliverer
 
+    freeze_startup_heap("webhooks")
     asyncio.run(run_deliverer(settings, alerting or get_alerting_settings()))

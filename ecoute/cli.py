@@ -144,11 +144,14 @@ def api_cmd(
     import uvicorn
 
     from api.main import create_app
+    from ecoute.heap import freeze_startup_heap
 
     _setup()
     settings = get_settings()
+    api = create_app(settings)
+    freeze_startup_heap("api")
     uvicorn.run(
-        create_app(settings),
+        api,
         host=host or settings.api_host,
         port=port or settings.api_port,
         log_level=settings.log_level.lower(),

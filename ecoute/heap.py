@@ -5,7 +5,8 @@ queries), spaCy's models, Faust, the clients — and then streams short-lived on
 collector still walks every tracked object in each full (oldest-generation) collection, and those come
 every few tens of batches, because a collection in the middle of a batch promotes that batch's
 objects: ~130 ms per pass over the enrichment worker's heap, holding the GIL (event loop and
-heartbeats included). :func:`freeze_startup_heap`, called once the long-lived state is loaded, moves
+heartbeats included). :func:`freeze_startup_heap`, called by every long-running process (the five
+stream workers, ingest, the API) once its long-lived state is loaded, moves
 what exists into the collector's permanent generation (:func:`gc.freeze`): full passes then walk only
 what came later. Frozen objects are still freed by reference counting; only reference cycles among
 them that become garbage later are never collected (the query index replaces queries in place, without

@@ -140,6 +140,8 @@ def run_ingest(
         log.info("metrics served", extra={"url": f"http://127.0.0.1:{port}/metrics"})
     store = KafkaCursorStore(settings)
     ingestor = Ingestor(settings, sources, store=store, metrics=metrics)
+    if not once:
+        freeze_startup_heap("ingest")
     try:
         if once:
             reports = asyncio.run(ingestor.run_once())
