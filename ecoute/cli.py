@@ -148,10 +148,10 @@ def api_cmd(
 
     _setup()
     settings = get_settings()
-    api = create_app(settings)
+    application = create_app(settings)
     freeze_startup_heap("api")
     uvicorn.run(
-        api,
+        application,
         host=host or settings.api_host,
         port=port or settings.api_port,
         log_level=settings.log_level.lower(),

@@ -6,11 +6,10 @@ collector still walks every tracked object in each full (oldest-generation) coll
 every few tens of batches, because a collection in the middle of a batch promotes that batch's
 objects: ~130 ms per pass over the enrichment worker's heap, holding the GIL (event loop and
 heartbeats included). :func:`freeze_startup_heap`, called by every long-running process (the five
-stream workers, ingest, the API) once its long-lived state is loaded, moves
-what exists into the collector's permanent generation (:func:`gc.freeze`): full passes then walk only
-what came later. Frozen objects are still freed by reference counting; only reference cycles among
-them that become garbage later are never collected (the query index replaces queries in place, without
-such cycles).
+stream workers, ingest, the API) once its long-lived state is loaded, moves what exists into the
+collector's permanent generation (:func:`gc.freeze`): full passes then walk only what came later.
+Frozen objects are still freed by reference counting; only reference cycles among them that become
+garbage later are never collected (the query index replaces queries in place, without such cycles).
 
 The youngest generation's threshold goes from 700 to :data:`YOUNG_THRESHOLD` container allocations
 (net of deallocations): a batch in flight holds thousands of containers, so at 700 the collector runs
