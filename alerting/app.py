@@ -89,7 +89,7 @@ def create_app(
     app = BatchingApp(
         app_id,
         fetch_min_bytes=settings.faust_fetch_min_bytes,
-        fetch_max_wait_ms=settings.faust_fetch_max_wait_ms,
+        fetch_max_wait_ms=alerting.alerting_fetch_max_wait_ms,
         broker=f"kafka://{settings.effective_kafka_bootstrap}",
         store="memory://",
         web_enabled=False,

@@ -53,6 +53,7 @@ def stage_env(settings: Settings, **overrides: object) -> dict[str, str]:
         "ner_batch_size": settings.ner_batch_size,
         "faust_fetch_min_bytes": settings.faust_fetch_min_bytes,
         "faust_fetch_max_wait_ms": settings.faust_fetch_max_wait_ms,
+        "ner_fetch_max_wait_ms": settings.ner_fetch_max_wait_ms,
     }
     values.update(overrides)
     return settings_env(values)

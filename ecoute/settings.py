@@ -48,9 +48,13 @@ class Settings(BaseSettings):
 
     # --- processing
     # Faust stages' fetches: the broker answers once this many bytes are there or after this wait
-    # (ecoute/faust_fetch.py), instead of for every record
+    # (ecoute/faust_fetch.py), instead of for every record. The wait is paid by each record when
+    # traffic is light, and each idle consumer fetches 1000/wait times a second: 20 ms for the
+    # enrichment worker (on every path), 500 ms for the NER worker (off the hot path; idle most of
+    # the time), the alerting worker's in alerting/settings.py
     faust_fetch_min_bytes: int = Field(default=65536, ge=1)
     faust_fetch_max_wait_ms: int = Field(default=20, ge=0)
+    ner_fetch_max_wait_ms: int = Field(default=500, ge=0)
     # a batch fills in 0.2 s at 1,000 mentions/s: smaller batches cost no measurable CPU (Faust's cost
     # is per event) and take ~0.25 s off both published → searchable and published → webhook
     enrich_batch_size: int = Field(default=200, ge=1)

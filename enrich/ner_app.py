@@ -77,5 +77,6 @@ def create_ner_app(
         step=step,
         batch_size=settings.ner_batch_size,
         within_s=settings.enrich_batch_within_s,
+        fetch_max_wait_ms=settings.ner_fetch_max_wait_ms,
         producer=producer,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -12,6 +13,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ecoute.faust_fetch import BatchingApp
+from ecoute.settings import Settings
 from tests.kafka_utils import produce
 
 
@@ -70,3 +72,28 @@ async def test_started_fetcher_uses_them_and_the_broker_holds_the_fetch(
         assert waited >= 1.5
     finally:
         await consumer.stop()
+
+
+def test_each_stage_waits_for_its_own_fetches(tmp_path: Path) -> None:
+    """The enrichment worker's fetches wait 20 ms (every path), the alerting worker's 100 ms, the NER
+    worker's 500 ms (off the hot path, idle most of the time); each is a setting."""
+    from alerting.app import create_app as create_alerting_app
+    from alerting.config_reader import RuleBook
+    from alerting.settings import AlertingSettings
+    from enrich.app import create_app as create_enrich_app
+    from enrich.ner import SpacyNer
+    from enrich.ner_app import create_ner_app
+
+    settings = Settings(home=tmp_path, kafka_bootstrap="127.0.0.1:1")
+
+    def wait_of(app: faust.App) -> int:  # what the app's consumer gets (test above)
+        assert isinstance(app, BatchingApp)
+        return app.fetch_max_wait_ms
+
+    alerting = AlertingSettings()
+    assert wait_of(create_enrich_app(settings)) == settings.faust_fetch_max_wait_ms == 20
+    assert wait_of(create_ner_app(settings, SpacyNer())) == settings.ner_fetch_max_wait_ms == 500
+    alerting_app = create_alerting_app(settings, alerting, RuleBook(), 3).app
+    assert wait_of(alerting_app) == alerting.alerting_fetch_max_wait_ms == 100
+    tuned = settings.model_copy(update={"ner_fetch_max_wait_ms": 123})
+    assert wait_of(create_ner_app(tuned, SpacyNer())) == 123
