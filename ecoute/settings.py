@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     # (ecoute/faust_fetch.py), instead of for every record. The wait is paid by each record when
     # traffic is light, and each idle consumer fetches 1000/wait times a second: 20 ms for the
     # enrichment worker (on every path), 500 ms for the NER worker (off the hot path; idle most of
-    # the time), the alerting worker's in alerting/settings.py
+    # the time), the alerting worker's in alerting/settings.py (20 ms)
     faust_fetch_min_bytes: int = Field(default=65536, ge=1)
     faust_fetch_max_wait_ms: int = Field(default=20, ge=0)
     ner_fetch_max_wait_ms: int = Field(default=500, ge=0)

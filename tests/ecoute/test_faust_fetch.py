@@ -75,8 +75,8 @@ async def test_started_fetcher_uses_them_and_the_broker_holds_the_fetch(
 
 
 def test_each_stage_waits_for_its_own_fetches(tmp_path: Path) -> None:
-    """The enrichment worker's fetches wait 20 ms (every path), the alerting worker's 100 ms, the NER
-    worker's 500 ms (off the hot path, idle most of the time); each is a setting."""
+    """The enrichment and alerting workers' fetches wait 20 ms (on the alerts' path), the NER worker's
+    500 ms (off the hot path, idle most of the time); each is a setting."""
     from alerting.app import create_app as create_alerting_app
     from alerting.config_reader import RuleBook
     from alerting.settings import AlertingSettings
@@ -94,6 +94,8 @@ def test_each_stage_waits_for_its_own_fetches(tmp_path: Path) -> None:
     assert wait_of(create_enrich_app(settings)) == settings.faust_fetch_max_wait_ms == 20
     assert wait_of(create_ner_app(settings, SpacyNer())) == settings.ner_fetch_max_wait_ms == 500
     alerting_app = create_alerting_app(settings, alerting, RuleBook(), 3).app
-    assert wait_of(alerting_app) == alerting.alerting_fetch_max_wait_ms == 100
+    assert wait_of(alerting_app) == alerting.alerting_fetch_max_wait_ms == 20
     tuned = settings.model_copy(update={"ner_fetch_max_wait_ms": 123})
     assert wait_of(create_ner_app(tuned, SpacyNer())) == 123
+    slower = AlertingSettings(alerting_fetch_max_wait_ms=77)
+    assert wait_of(create_alerting_app(settings, slower, RuleBook(), 3).app) == 77
