@@ -51,5 +51,6 @@ def create_app(
         step=step,
         batch_size=settings.enrich_batch_size,
         within_s=settings.enrich_batch_within_s,
+        fetch_max_wait_ms=settings.faust_fetch_max_wait_ms,
         producer=producer,
     )

@@ -35,20 +35,18 @@ def create_batch_app(
     step: Step,
     batch_size: int,
     within_s: float,
-    fetch_max_wait_ms: int | None = None,
+    fetch_max_wait_ms: int,
     producer: AckedProducer | None = None,
 ) -> faust.App:
     """The Faust app of ``stage`` (consumer group ``settings.group(stage)``); its fetches wait at most
-    ``fetch_max_wait_ms`` (default ``settings.faust_fetch_max_wait_ms``) for data."""
+    ``fetch_max_wait_ms`` for data."""
     group = settings.group(stage)
     datadir = settings.state_dir / "faust" / group
     datadir.parent.mkdir(parents=True, exist_ok=True)
     app = BatchingApp(
         group,
         fetch_min_bytes=settings.faust_fetch_min_bytes,
-        fetch_max_wait_ms=settings.faust_fetch_max_wait_ms
-        if fetch_max_wait_ms is None
-        else fetch_max_wait_ms,
+        fetch_max_wait_ms=fetch_max_wait_ms,
         broker=f"kafka://{settings.effective_kafka_bootstrap}",
         store="memory://",
         web_enabled=False,
