@@ -9,17 +9,26 @@ that much latency per stage, and tens of fetches a second instead of hundreds. W
 bytes are there at once and nothing waits.
 
 :class:`BatchingApp` is ``faust.App`` with that consumer; every Faust stage (enrich, NER, alerting)
-is built with it. Nothing else of Faust's changes.
+is built with it.
+
+Its consumer also delivers records without Faust's per-record race when nothing can make the delivery
+wait (:meth:`_Consumer.wait_first`): Faust's drain loop races each record's delivery to the stream
+against a rebalance, creating four asyncio tasks and cancelling three for every record — half the
+enrichment worker's event-loop CPU (``ecoute bench enrich-worker``, README). Nothing else of Faust's
+changes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from typing import Any, cast
 
 import aiokafka
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TransportT
+from mode.services import WaitResults
 
 
 class BatchingApp(faust.App):
@@ -48,6 +57,51 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 class _Consumer(faust_aiokafka.Consumer):
     def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def wait_first(self, *coros: Any, timeout: Any = None) -> Any:  # noqa: ASYNC109 (Faust's signature)
+        """Faust's drain loop (``Consumer._drain_messages``, faust-streaming 0.15) calls
+        ``wait_first(callback(message), self.suspend_flow.wait())`` for every record, so that a
+        rebalance, a stop or a crash interrupts a delivery blocked on a full stream buffer. When the
+        delivery cannot block (:meth:`_delivery_cannot_block`) it is awaited directly instead: the
+        same outcome, without four tasks created and three cancelled per record. Every other call, and
+        that one whenever the delivery could block, goes to Faust's ``wait_first``.
+
+        Should a delivery awaited directly block after all (a condition read here changed), it still
+        completes: the stream keeps draining its buffer (dropping the events of revoked partitions by
+        their generation), and stopping the fetcher cancels it — only a rebalance's interruption
+        waits for that delivery."""
+        if (
+            timeout is None
+            and len(coros) == 2
+            and self._is_suspend_wait(coros[1])
+            and self._delivery_cannot_block()
+        ):
+            deliver, suspend_wait = coros
+            suspend_wait.close()  # never started: nothing to cancel
+            return WaitResults([deliver], [await deliver], False)
+        return await super().wait_first(*coros, timeout=timeout)
+
+    def _is_suspend_wait(self, awaitable: Any) -> bool:
+        """Whether ``awaitable`` is a not yet started ``self.suspend_flow.wait()``."""
+        return (
+            inspect.iscoroutine(awaitable)
+            and awaitable.cr_code is asyncio.Event.wait.__code__
+            and inspect.getcoroutinelocals(awaitable).get("self") is self.suspend_flow
+        )
+
+    def _delivery_cannot_block(self) -> bool:
+        """Nothing Faust's delivery of a record awaits would wait: the consumer runs, flow is not
+        suspended (rebalance), Faust's producer buffer is within its limit and no stream buffer is
+        full (see ``faust.transport.conductor``)."""
+        app = self.app
+        buffer = app.producer.buffer
+        return (
+            not self.should_stop
+            and not self.suspend_flow.is_set()
+            and app.flow_control.is_active()
+            and buffer.size <= buffer.max_messages
+            and not any(channel.queue.full() for channel in app.topics)
+        )
 
 
 class _Transport(faust_aiokafka.Transport):
