@@ -1,5 +1,6 @@
 """The Faust enrichment worker as a real process on the real Kafka: batches, dead letters, live query
-changes, commit only after produce (a killed worker loses nothing)."""
+changes, commit only after produce (a killed worker loses nothing), rebalances (workers joining and
+leaving the group lose nothing)."""
 
 from __future__ import annotations
 
@@ -191,5 +192,36 @@ def test_killed_worker_loses_nothing(pipeline_settings: Settings) -> None:
         )
     finally:
         assert worker.stop(60) == 0
+    ids = {(m.key() or b"").decode() for m in read_all(bootstrap, out_topic)}
+    assert ids == {m.id for m in mentions}
+
+
+def test_workers_joining_and_leaving_the_group_lose_nothing(pipeline_settings: Settings) -> None:
+    """Two rebalances while mentions flow: a second worker joins, then the first leaves (SIGTERM).
+    Every mention comes out and every offset is committed, whichever worker had its partition."""
+    s = pipeline_settings
+    bootstrap = s.kafka_bootstrap or ""
+    ensure_topics(s)
+    mentions = [raw(i, f"Bonjour, message {i} pour le service client.") for i in range(600)]
+    in_topic, out_topic = s.topic("mentions.raw"), s.topic("mentions.enriched")
+
+    def publish(part: list[RawMention]) -> None:
+        produce(bootstrap, in_topic, [(m.id.encode(), m.model_dump_json().encode()) for m in part])
+
+    publish(mentions[:200])
+    first = start_worker(s)
+    second: Child | None = None
+    try:
+        wait_until(lambda: topic_end_offsets(s, out_topic) >= 20, first)
+        second = start_worker(s)
+        publish(mentions[200:400])  # while the group rebalances onto two members
+        wait_until(lambda: _committed(s) >= 400, second, timeout_s=180)
+        assert first.stop(60) == 0, first.log_path.read_text()[-4000:]
+        publish(mentions[400:])  # the second worker takes the first one's partitions over
+        wait_until(lambda: _committed(s) == 600, second, timeout_s=180)
+    finally:
+        first.stop(60)
+        if second is not None:
+            assert second.stop(60) == 0, second.log_path.read_text()[-4000:]
     ids = {(m.key() or b"").decode() for m in read_all(bootstrap, out_topic)}
     assert ids == {m.id for m in mentions}
