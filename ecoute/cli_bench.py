@@ -86,7 +86,14 @@ def enrich_worker(
     stack_up(settings, ("kafka",))
     result = bench_enrich_worker(settings, docs, queries)
     rows = [
-        {"variant": name, "items": r["items"], "items/s": float(r["per_s"]), "RSS MB": float(r["rss_mb"])}
+        {
+            "variant": name,
+            "items": r["items"],
+            "items/s": float(r["per_s"]),
+            "CPU ms/mention": r["cpu_ms_per_mention"],
+            "of it Faust's event loop": r["cpu_ms_per_mention_by_thread"]["main thread"],
+            "RSS MB": float(r["rss_mb"]),
+        }
         for name, r in result["runs"].items()
     ]
     print_comparison("ecoute bench enrich-worker", rows, console)

@@ -188,14 +188,25 @@ def _must_write(es: Any, actions: list[dict[str, Any]]) -> None:
         )
 
 
+def _total(by_thread: dict[str, float | None]) -> float | None:
+    """Sum of the thread groups' CPU per mention; None if one was not measured."""
+    values = list(by_thread.values())
+    return None if any(v is None for v in values) else round(sum(v for v in values if v is not None), 3)
+
+
 def bench_enrich_worker(
     base: Any, n_docs: int = 20_000, n_queries: int = 10_000, batch_sizes: Sequence[int] = (500, 200, 1)
 ) -> dict[str, Any]:
     """The real enrich worker (Faust, Kafka in and out) draining ``n_docs`` pre-produced mentions, once
     per batch size: ``take`` batches of 500 and of 200 (the default) vs a per-event agent (batch size
-    1). ``speedup`` compares the first with the last."""
+    1). ``speedup`` compares the first with the last. Each run also gives the worker's CPU per mention
+    from its first output to the last, in all and by thread group (the main thread is Faust's event
+    loop: fetching, delivering records to the stream, acknowledging; the others run the step and the
+    delivery to Kafka); None where /proc could not be read."""
     from confluent_kafka import Producer
 
+    from ecoute.bench.e2e import per_mention_by_thread
+    from ecoute.bench.report import thread_cpu_seconds
     from ecoute.children import spawn, stage_env
     from ecoute.config_topics import publish_queries
     from ecoute.demo import topic_end_offsets
@@ -232,11 +243,16 @@ def bench_enrich_worker(
                     raise RuntimeError(f"enrich worker died: {child.log_path}")
                 time.sleep(0.1)
             start = time.perf_counter()
+            first_output = topic_end_offsets(s, out)
+            cpu_start = thread_cpu_seconds(child.proc.pid)
             while (done := topic_end_offsets(s, out)) < n_docs:
                 if not child.alive():
                     raise RuntimeError(f"enrich worker died: {child.log_path}")
                 time.sleep(0.2)
             elapsed = time.perf_counter() - start
+            cpu = per_mention_by_thread(
+                {"enrich": cpu_start}, {"enrich": thread_cpu_seconds(child.proc.pid)}, done - first_output
+            )["enrich"]
             peak = rss_mb(child.proc.pid)
         finally:
             child.stop(60)
@@ -246,6 +262,8 @@ def bench_enrich_worker(
             "seconds": round(elapsed, 2),
             "per_s": round(done / elapsed, 1),
             "rss_mb": peak,
+            "cpu_ms_per_mention": _total(cpu),
+            "cpu_ms_per_mention_by_thread": cpu,
         }
     first, last = (runs[f"batch_{b}"] for b in (batch_sizes[0], batch_sizes[-1]))
     return {"queries": n_queries, "runs": runs, "speedup": round(first["per_s"] / last["per_s"], 2)}

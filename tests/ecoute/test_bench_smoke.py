@@ -15,7 +15,7 @@ import pytest
 from ecoute.bench.e2e import _publish_paced, per_mention_by_thread
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.report import THREAD_GROUPS, percentiles, thread_cpu_seconds, write_result
-from ecoute.bench.stages import bench_enrich, bench_index, bench_match, bench_ner
+from ecoute.bench.stages import bench_enrich, bench_enrich_worker, bench_index, bench_match, bench_ner
 from ecoute.query import parse
 from ecoute.settings import Settings
 
@@ -61,6 +61,21 @@ def test_index_bench_runs_on_the_real_elasticsearch(es_url: str) -> None:
     result = bench_index(es_url, n_docs=300, bulk_size=100, naive_docs=20)
     assert result["global_docs_stored"] == 300 and result["global_docs_stored_by_upserts"] == 320
     assert result["ours"]["items"] == result["bulk_upserts"]["items"] == result["documents"]
+
+
+@pytest.mark.integration
+def test_enrich_worker_bench_drains_through_the_real_worker_and_splits_its_cpu(
+    pipeline_settings: Settings,
+) -> None:
+    result = bench_enrich_worker(pipeline_settings, n_docs=2_000, n_queries=20, batch_sizes=(200, 1))
+    assert set(result["runs"]) == {"batch_200", "batch_1"}
+    for run in result["runs"].values():
+        assert run["items"] >= 2_000 and run["per_s"] > 0
+        by_thread = run["cpu_ms_per_mention_by_thread"]
+        assert set(by_thread) == set(THREAD_GROUPS)
+        assert by_thread["main thread"] > 0 and by_thread["other threads"] > 0  # Faust's loop, the step
+        assert run["cpu_ms_per_mention"] == pytest.approx(sum(by_thread.values()), abs=0.002)
+    assert result["speedup"] > 0
 
 
 def test_latency_breakdown_splits_each_sampled_mention_into_hops() -> None:
