@@ -54,6 +54,19 @@ def _counting_tasks() -> Iterator[list[int]]:
         loop.set_task_factory(previous)
 
 
+async def _tasks_of_a_delivery(consumer: Any) -> int:
+    """Delivers a record through ``consumer.wait_first`` as Faust's drain loop calls it (the delivery
+    completes); returns how many asyncio tasks that took."""
+
+    async def deliver() -> str:
+        return "done"
+
+    with _counting_tasks() as tasks:
+        result = await consumer.wait_first(deliver(), consumer.suspend_flow.wait())
+    assert result.results == ["done"]
+    return tasks[0]
+
+
 def test_fausts_drain_loop_still_races_every_delivery_against_a_suspended_flow() -> None:
     """The call this module shortcuts: if a Faust upgrade changes it, the shortcut no longer applies."""
     source = re.sub(r"\s+", "", inspect.getsource(Consumer._drain_messages))
@@ -99,15 +112,7 @@ async def test_other_waits_go_to_faust() -> None:
 async def test_before_partitions_are_assigned_faust_races_the_delivery() -> None:
     app = _app(BatchingApp)
     app.flow_control.suspend()  # Faust's state until partitions are assigned (and during a rebalance)
-    consumer = _consumer(app)
-
-    async def deliver() -> str:
-        return "done"
-
-    with _counting_tasks() as tasks:
-        result = await consumer.wait_first(deliver(), consumer.suspend_flow.wait())
-    assert result.results == ["done"]
-    assert tasks[0] == 4
+    assert await _tasks_of_a_delivery(_consumer(app)) == 4
 
 
 async def test_a_full_stream_buffer_leaves_the_delivery_to_fausts_race() -> None:
@@ -117,14 +122,7 @@ async def test_a_full_stream_buffer_leaves_the_delivery_to_fausts_race() -> None
     for _ in range(channel.queue.maxsize):  # Faust's stream_buffer_maxsize
         channel.queue.put_nowait(object())  # full: a delivery to it would wait
     app.topics.add(channel)
-
-    async def deliver() -> str:
-        return "done"
-
-    with _counting_tasks() as tasks:
-        result = await consumer.wait_first(deliver(), consumer.suspend_flow.wait())
-    assert result.results == ["done"]
-    assert tasks[0] == 4
+    assert await _tasks_of_a_delivery(consumer) == 4
 
 
 async def test_a_suspended_flow_still_abandons_a_blocked_delivery() -> None:
