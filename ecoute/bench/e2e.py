@@ -21,7 +21,6 @@ s. Measured:
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -35,7 +34,14 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.profile import Profiler
-from ecoute.bench.report import cpu_seconds, percentiles, rss_mb, thread_cpu_seconds, with_descendants
+from ecoute.bench.report import (
+    cpu_seconds,
+    per_mention_by_thread,
+    percentiles,
+    rss_mb,
+    thread_cpu_seconds,
+    with_descendants,
+)
 from ecoute.bench.stage_logs import sink_timings_from
 from ecoute.children import Child, spawn, stage_env, stop_all
 from ecoute.kafka import watermark_offsets
@@ -322,22 +328,6 @@ def _publish_paced(
             wake = max(start + sent / rate, now + tick_s)
             time.sleep(max(0.0, wake - time.perf_counter()))
     producer.flush(30)
-
-
-def per_mention_by_thread(
-    start: Mapping[str, Mapping[str, float]], end: Mapping[str, Mapping[str, float]], mentions: int
-) -> dict[str, dict[str, float | None]]:
-    """CPU ms per mention of each stage's thread groups between two :meth:`Timeline.threads_cpu_now`
-    snapshots; a group not measured at both ends (process gone, no /proc) is None."""
-    out: dict[str, dict[str, float | None]] = {}
-    for stage, before in start.items():
-        after = end.get(stage, {})
-        out[stage] = {}
-        for group, t0 in before.items():
-            t1 = after.get(group, float("nan"))
-            spent = t1 - t0
-            out[stage][group] = None if math.isnan(spent) else round(1000 * spent / max(mentions, 1), 3)
-    return out
 
 
 def _wait_drained(timeline: Timeline, timeout_s: float) -> None:

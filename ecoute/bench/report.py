@@ -7,7 +7,7 @@ import math
 import os
 import platform
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -137,6 +137,23 @@ def thread_cpu_seconds(pid: int) -> dict[str, float]:
         "librdkafka threads": rdkafka,
         "other threads": max(0.0, total - main - rdkafka),
     }
+
+
+def per_mention_by_thread(
+    start: Mapping[str, Mapping[str, float]], end: Mapping[str, Mapping[str, float]], mentions: int
+) -> dict[str, dict[str, float | None]]:
+    """CPU ms per mention of each stage's thread groups between two snapshots of
+    :func:`thread_cpu_seconds` per stage; a group not measured at both ends (process gone, no /proc)
+    is None."""
+    out: dict[str, dict[str, float | None]] = {}
+    for stage, before in start.items():
+        after = end.get(stage, {})
+        out[stage] = {}
+        for group, t0 in before.items():
+            t1 = after.get(group, float("nan"))
+            spent = t1 - t0
+            out[stage][group] = None if math.isnan(spent) else round(1000 * spent / max(mentions, 1), 3)
+    return out
 
 
 def with_descendants(pid: int) -> list[int]:

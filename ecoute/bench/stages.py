@@ -205,8 +205,7 @@ def bench_enrich_worker(
     delivery to Kafka); None where /proc could not be read."""
     from confluent_kafka import Producer
 
-    from ecoute.bench.e2e import per_mention_by_thread
-    from ecoute.bench.report import thread_cpu_seconds
+    from ecoute.bench.report import per_mention_by_thread, thread_cpu_seconds
     from ecoute.children import spawn, stage_env
     from ecoute.config_topics import publish_queries
     from ecoute.demo import topic_end_offsets

@@ -12,9 +12,15 @@ from typing import Any
 
 import pytest
 
-from ecoute.bench.e2e import _publish_paced, per_mention_by_thread
+from ecoute.bench.e2e import _publish_paced
 from ecoute.bench.generate import MentionGenerator, query_definitions
-from ecoute.bench.report import THREAD_GROUPS, percentiles, thread_cpu_seconds, write_result
+from ecoute.bench.report import (
+    THREAD_GROUPS,
+    per_mention_by_thread,
+    percentiles,
+    thread_cpu_seconds,
+    write_result,
+)
 from ecoute.bench.stages import bench_enrich, bench_enrich_worker, bench_index, bench_match, bench_ner
 from ecoute.query import parse
 from ecoute.settings import Settings
