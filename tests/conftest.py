@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -25,6 +25,8 @@ from ecoute.settings import Settings
 class StackEndpoints:
     kafka_bootstrap: str
     es_url: str
+    pids: Mapping[str, int | None] = field(default_factory=dict)
+    """Server name → pid of the local servers (empty under testcontainers)."""
 
 
 def _testcontainers_stack(stack: contextlib.ExitStack) -> StackEndpoints:
@@ -52,7 +54,8 @@ def stack() -> Iterator[StackEndpoints]:
         return
     statuses = stack_up(base)
     by_name = {s.name: s for s in statuses}
-    yield StackEndpoints(by_name["kafka"].address, by_name["elasticsearch"].address)
+    pids = {s.name: s.pid for s in statuses}
+    yield StackEndpoints(by_name["kafka"].address, by_name["elasticsearch"].address, pids)
     if any(s.started_now for s in statuses):
         stack_down(base)
 

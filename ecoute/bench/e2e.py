@@ -36,6 +36,8 @@ from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.profile import Profiler
 from ecoute.bench.report import (
     cpu_seconds,
+    jit_share,
+    jvm_thread_cpu_seconds,
     per_mention_by_thread,
     percentiles,
     rss_mb,
@@ -243,6 +245,12 @@ class Timeline:
         :func:`~ecoute.bench.report.thread_cpu_seconds`)."""
         return {name: thread_cpu_seconds(self.pids[name]) for name in STAGES if name in self.pids}
 
+    def jvm_threads_now(self) -> dict[str, dict[str, float]]:
+        """CPU seconds so far of each local server (Kafka, Elasticsearch: the JVM and its launcher),
+        split by :data:`~ecoute.bench.report.JVM_THREAD_GROUPS` (JIT compilers, collector, the rest)."""
+        servers = [name for name in self.trees if name not in STAGES and name != BENCH_PROCESS]
+        return {name: jvm_thread_cpu_seconds(self.trees[name]) for name in servers}
+
     def rss_now(self) -> dict[str, float]:
         return {name: round(sum(rss_mb(pid) for pid in tree), 1) for name, tree in self.trees.items()}
 
@@ -440,6 +448,8 @@ def run_e2e(
     cpu_end: dict[str, float] = {}
     threads_start: dict[str, dict[str, float]] = {}
     threads_end: dict[str, dict[str, float]] = {}
+    jvm_start: dict[str, dict[str, float]] = {}
+    jvm_end: dict[str, dict[str, float]] = {}
     es_before: dict[str, Any] = {}
     es_after: dict[str, Any] = {}
     profiler = Profiler(profile_dir, f"e2e-{token}") if profile_dir is not None else None
@@ -465,6 +475,7 @@ def run_e2e(
             profiler.start({c.name: c.proc.pid for c in children})
         cpu_start = timeline.cpu_now()
         threads_start = timeline.threads_cpu_now()
+        jvm_start = timeline.jvm_threads_now()
         es_before = stats_snapshot(es, s.index_prefix)
         measured_from = time.time()
         handover_start = _named_entity_records(s)
@@ -508,6 +519,7 @@ def run_e2e(
         drained_s = time.perf_counter() - t0
         cpu_end = timeline.cpu_now()
         threads_end = timeline.threads_cpu_now()
+        jvm_end = timeline.jvm_threads_now()
         es_after = stats_snapshot(es, s.index_prefix)
         measured_until = time.time()
         handover_end = _named_entity_records(s)
@@ -569,6 +581,12 @@ def run_e2e(
         # the same for each stage by thread: a Faust stage's event loop (Faust's own per-record work and
         # the agent's glue) against its step, delivery and consumer threads
         "cpu_ms_per_mention_by_thread": per_mention_by_thread(threads_start, threads_end, total),
+        # the same for the Kafka and Elasticsearch JVMs (JIT compilers, garbage collector, the rest),
+        # and the share of each JVM's CPU its JIT compilers took: high on a stack still warming up
+        "cpu_ms_per_mention_by_jvm_thread": per_mention_by_thread(jvm_start, jvm_end, total),
+        "jit_share_of_jvm_cpu": {
+            name: jit_share(before, jvm_end.get(name, {})) for name, before in jvm_start.items()
+        },
         # Elasticsearch's thread time by kind of work (indexing, refresh, merge, …) while measuring
         "elasticsearch_time": es_time(es_before, es_after, prefix=s.index_prefix, mentions=total),
         "cpu_busy_of_cores": round(sum(cpu.values()) / max(drained_s * (os.cpu_count() or 1), 1e-9), 3),

@@ -109,34 +109,82 @@ THREAD_GROUPS = ("main thread", "librdkafka threads", "other threads")
 the index sink's consumer loop), librdkafka's own threads (named ``rdk:…``), and every other thread
 (step and delivery workers, aiokafka's consumer thread under Faust; exited threads included)."""
 
+JVM_THREAD_GROUPS = ("JIT compiler threads", "garbage collector threads", "other threads")
+"""How :func:`jvm_thread_cpu_seconds` splits a JVM's CPU (Kafka, Elasticsearch): HotSpot's JIT
+compilers (threads ``C1 CompilerThre…``, ``C2 CompilerThre…``: compiling hot code, most of it in the
+first minutes of a server's life), its garbage collector (``GC Thread#…``, ``G1 …``), and the rest
+(the server's own work; exited threads included)."""
+
+JIT_THREAD_PREFIXES = ("C1 CompilerThre", "C2 CompilerThre")
+GC_THREAD_PREFIXES = ("GC Thread", "G1 ")
+
+
+def _threads_cpu(pid: int) -> list[tuple[str, str, float]] | None:
+    """(thread id, name, CPU seconds) of each live thread of ``pid``; None when the process is gone
+    or /proc is unavailable (a thread exiting meanwhile is skipped)."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return None
+    out = []
+    for task in tasks:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        out.append((task.name, stat[stat.find("(") + 1 : stat.rfind(")")], _stat_cpu_s(stat)))
+    return out or None
+
 
 def thread_cpu_seconds(pid: int) -> dict[str, float]:
     """CPU seconds consumed so far by each group of :data:`THREAD_GROUPS` of process ``pid``; all NaN
     when the process is gone or /proc is unavailable (a thread exiting meanwhile is simply skipped:
     its time stays in the process total, hence in ``other threads``)."""
     total = cpu_seconds(pid)
-    main = rdkafka = 0.0
-    try:
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:
-        tasks = []
-    if math.isnan(total) or not tasks:
+    threads = _threads_cpu(pid)
+    if math.isnan(total) or threads is None:
         return dict.fromkeys(THREAD_GROUPS, float("nan"))
-    for task in tasks:
-        try:
-            stat = (task / "stat").read_text()
-        except OSError:
-            continue
-        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-        if task.name == str(pid):
-            main = _stat_cpu_s(stat)
-        elif comm.startswith("rdk:"):
-            rdkafka += _stat_cpu_s(stat)
+    main = sum(cpu for tid, _, cpu in threads if tid == str(pid))
+    rdkafka = sum(cpu for tid, name, cpu in threads if tid != str(pid) and name.startswith("rdk:"))
     return {
         "main thread": main,
         "librdkafka threads": rdkafka,
         "other threads": max(0.0, total - main - rdkafka),
     }
+
+
+def jvm_thread_cpu_seconds(pids: Sequence[int]) -> dict[str, float]:
+    """CPU seconds consumed so far by each group of :data:`JVM_THREAD_GROUPS`, summed over ``pids``
+    (a server's launcher and the JVM it started: :func:`with_descendants`); all NaN when none of them
+    could be read. A process that is not a JVM simply has no JIT or collector threads."""
+    jit = gc = total = 0.0
+    seen = False
+    for pid in pids:
+        process_total = cpu_seconds(pid)
+        threads = _threads_cpu(pid)
+        if math.isnan(process_total) or threads is None:
+            continue
+        seen = True
+        total += process_total
+        jit += sum(cpu for _, name, cpu in threads if name.startswith(JIT_THREAD_PREFIXES))
+        gc += sum(cpu for _, name, cpu in threads if name.startswith(GC_THREAD_PREFIXES))
+    if not seen:
+        return dict.fromkeys(JVM_THREAD_GROUPS, float("nan"))
+    return {
+        "JIT compiler threads": jit,
+        "garbage collector threads": gc,
+        "other threads": max(0.0, total - jit - gc),
+    }
+
+
+def jit_share(start: Mapping[str, float], end: Mapping[str, float]) -> float | None:
+    """Share of a JVM's CPU between two :func:`jvm_thread_cpu_seconds` snapshots that went to its JIT
+    compilers (0–1); None when not measured at both ends or no CPU was used."""
+    spent = {group: end.get(group, math.nan) - start.get(group, math.nan) for group in JVM_THREAD_GROUPS}
+    total = sum(spent.values())
+    if math.isnan(total) or total <= 0:
+        return None
+    return round(spent["JIT compiler threads"] / total, 3)
 
 
 def per_mention_by_thread(
@@ -198,14 +246,15 @@ def print_comparison(title: str, rows: Sequence[dict[str, Any]], console: Consol
 
 
 def print_targets(name: str, result: dict[str, Any], console: Console | None = None) -> None:
-    """Issue 8's targets for benchmark ``name`` judged on ``result``: met, missed, or not judged here."""
+    """Issue 8's targets for benchmark ``name`` judged on ``result``: met, missed, or not judged here
+    (the note says why, or what to know about a judged one)."""
     verdicts = {True: "[green]met[/green]", False: "[red]missed[/red]", None: "[dim]not judged[/dim]"}
     rows = [
         {
             "target": check.target,
             "this run": "" if check.value is None else f"{_fmt(check.value)} {check.unit}",
             "verdict": verdicts[check.met],
-            "why not judged": check.note,
+            "note": check.note,
         }
         for check in targets_for(name, result)
     ]

@@ -15,7 +15,10 @@ import pytest
 from ecoute.bench.e2e import _publish_paced
 from ecoute.bench.generate import MentionGenerator, query_definitions
 from ecoute.bench.report import (
+    JVM_THREAD_GROUPS,
     THREAD_GROUPS,
+    jit_share,
+    jvm_thread_cpu_seconds,
     per_mention_by_thread,
     percentiles,
     thread_cpu_seconds,
@@ -24,6 +27,7 @@ from ecoute.bench.report import (
 from ecoute.bench.stages import bench_enrich, bench_enrich_worker, bench_index, bench_match, bench_ner
 from ecoute.query import parse
 from ecoute.settings import Settings
+from tests.conftest import StackEndpoints
 
 
 def test_generator_is_deterministic_and_queries_parse() -> None:
@@ -159,7 +163,9 @@ def test_e2e_chart_is_written(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 @pytest.mark.timeout(600)
-def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Settings, tmp_path: Path) -> None:
+def test_e2e_bench_runs_every_stage_on_the_real_stack(
+    pipeline_settings: Settings, stack: StackEndpoints, tmp_path: Path
+) -> None:
     """A seconds-long run of ``ecoute bench e2e``: every published mention becomes searchable, every
     sampled one is delivered as a signed webhook, the timeline covers every stage's lag, py-spy
     profiled every stage (``--profile``) and Elasticsearch's own time counters were read."""
@@ -176,6 +182,7 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
         warmup_load_s=1.0,  # 100 unmeasured mentions first: not counted below
         drain_timeout=300.0,
         profile_dir=tmp_path / "profiles",
+        server_pids=stack.pids,
     )
     assert result["produced"] == 300 and result["searchable"] == 300 and result["all_searchable"]
     assert result["steady_published_per_s"] is None or result["steady_published_per_s"] > 0
@@ -192,6 +199,14 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(pipeline_settings: Setting
     assert set(by_thread) == set(STAGES) and all(set(g) == set(THREAD_GROUPS) for g in by_thread.values())
     assert by_thread["enrich"]["main thread"] > 0 and by_thread["enrich"]["other threads"] > 0
     assert sum(by_thread["enrich"].values()) <= result["cpu_ms_per_mention"]["enrich"] + 0.05
+    if stack.pids:  # the local servers: their JVMs' CPU by thread group, and the JIT's share of it
+        by_jvm_thread = result["cpu_ms_per_mention_by_jvm_thread"]
+        assert set(by_jvm_thread) == {"kafka", "elasticsearch"}
+        assert all(set(g) == set(JVM_THREAD_GROUPS) for g in by_jvm_thread.values())
+        assert by_jvm_thread["elasticsearch"]["other threads"] > 0  # it indexed the mentions
+        es_total = sum(v for v in by_jvm_thread["elasticsearch"].values() if v is not None)
+        assert es_total == pytest.approx(result["cpu_ms_per_mention"]["elasticsearch"], abs=0.1)
+        assert all(0 <= share <= 1 for share in result["jit_share_of_jvm_cpu"].values())
     handover = result["named_entity_records"]  # counted while measuring
     assert set(handover) == {"handed_to_ner_worker", "entity_updates"} and min(handover.values()) >= 0
     assert all(result["rss_peak_mb"][stage] > 0 for stage in STAGES)
@@ -260,6 +275,48 @@ def test_thread_cpu_is_split_between_the_main_thread_and_the_others() -> None:
     assert after["librdkafka threads"] == before["librdkafka threads"]
     gone = thread_cpu_seconds(2**22 + 12345)  # above the kernel's pid limit: never a process
     assert set(gone) == set(THREAD_GROUPS) and all(math.isnan(v) for v in gone.values())
+
+
+def _spin_as(name: bytes, seconds: float, spun: threading.Event, release: threading.Event) -> None:
+    """Burn ``seconds`` of CPU in a thread the kernel knows as ``name`` (as HotSpot names its threads),
+    then stay alive until ``release`` (a thread's time counts under its name while it lives)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(15, ctypes.c_char_p(name), 0, 0, 0) == 0  # PR_SET_NAME, this thread only
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+    spun.set()
+    release.wait(30)
+
+
+def test_jvm_thread_cpu_goes_to_the_jit_the_collector_or_the_rest_by_thread_name() -> None:
+    release = threading.Event()
+    spinners = [
+        (threading.Thread(target=_spin_as, args=(name, seconds, spun, release)), spun)
+        for name, seconds, spun in (
+            (b"C2 CompilerThread0", 0.3, threading.Event()),
+            (b"GC Thread#0", 0.2, threading.Event()),
+        )
+    ]
+    before = jvm_thread_cpu_seconds([os.getpid()])
+    for thread, _ in spinners:
+        thread.start()
+    assert all(spun.wait(30) for _, spun in spinners)
+    after = jvm_thread_cpu_seconds([os.getpid()])
+    release.set()
+    for thread, _ in spinners:
+        thread.join()
+    assert set(before) == set(after) == set(JVM_THREAD_GROUPS)
+    spent = {group: after[group] - before[group] for group in JVM_THREAD_GROUPS}
+    assert 0.25 <= spent["JIT compiler threads"] < 0.45
+    assert 0.15 <= spent["garbage collector threads"] < 0.35
+    share = jit_share(before, after)
+    assert share is not None and share == round(spent["JIT compiler threads"] / sum(spent.values()), 3)
+    gone = jvm_thread_cpu_seconds([2**22 + 12345])  # above the kernel's pid limit: never a process
+    assert all(math.isnan(v) for v in gone.values())
+    assert jit_share(before, gone) is None and jit_share(before, before) is None  # nothing measured
 
 
 def test_per_mention_by_thread_divides_the_differences_and_marks_what_was_not_measured() -> None:

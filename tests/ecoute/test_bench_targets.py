@@ -72,6 +72,21 @@ def test_memory_is_judged_in_decimal_gigabytes_and_only_with_10000_queries() -> 
     assert few.met is None and "1,000" in few.note
 
 
+def test_a_run_on_jvms_still_compiling_is_judged_with_a_note_saying_so() -> None:
+    cold = {**e2e(searchable_p99_ms=9_880.0), "jit_share_of_jvm_cpu": {"kafka": 0.31, "elasticsearch": 0.384}}
+    checks = targets_for("e2e", cold)
+    searchable = by_word(checks, "searchable")
+    assert searchable.met is False  # judged all the same: the figure is what the run saw
+    assert "elasticsearch 38%" in searchable.note and "kafka 31%" in searchable.note
+    assert "warming up" in by_word(checks, "webhook").note
+    assert "offered 1,000/s" in by_word(checks, "3,000").note  # not judged: the reason, not the caveat
+    assert by_word(checks, "RSS").note == ""  # memory does not depend on the JIT
+    warm = {**e2e(), "jit_share_of_jvm_cpu": {"kafka": 0.04, "elasticsearch": 0.19}}
+    assert all(c.note == "" for c in targets_for("e2e", warm) if c.met is not None)
+    unreadable = {**e2e(), "jit_share_of_jvm_cpu": {"kafka": None, "elasticsearch": "a lot"}}
+    assert all(c.note == "" for c in targets_for("e2e", unreadable) if c.met is not None)
+
+
 @pytest.mark.parametrize(
     "broken",
     [
@@ -118,3 +133,4 @@ def test_results_carry_their_targets_and_the_terminal_shows_the_verdicts(tmp_pat
     print_targets("e2e", result, Console(file=out, width=200, color_system=None))
     text = out.getvalue()
     assert "missed" in text and "met" in text and "not judged" in text and "5,280.0 ms" in text
+    assert "run with --rate" in text  # the note: why a target was not judged
