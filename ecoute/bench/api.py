@@ -17,7 +17,9 @@
    wildcards over a keyword copy of the text, exact hit counts).
 
 The bench index (prefix ``bench-api``) is kept between runs and reused when it already holds the
-requested number of documents (``--fresh`` rebuilds it).
+requested number of documents (``--fresh`` rebuilds it). Before any request, the benchmark waits until
+Elasticsearch has no merge running on it (:func:`wait_for_merges`): right after a load of a million
+documents, merges take the cores for minutes and the first measurement would show them, not search.
 """
 
 from __future__ import annotations
@@ -391,6 +393,8 @@ def run_api_bench(
         )
     else:
         result["load"] = {"reused": True, "documents": existing}
+    on_progress("waiting for Elasticsearch's merges to finish")
+    result["merges"] = wait_for_merges(es, alias)
     stats = es.indices.stats(index=alias, metric="store,docs")["_all"]["primaries"]
     result["index"] = {
         "documents": stats["docs"]["count"],
@@ -463,6 +467,23 @@ def run_api_bench(
         stop_all([child])
         es.close()
     return result
+
+
+def wait_for_merges(
+    es: Elasticsearch, index: str, *, timeout_s: float = 600.0, poll_s: float = 1.0
+) -> dict[str, Any]:
+    """Wait until no merge runs on ``index`` (``merges.current`` of its ``_stats``, two polls in a row),
+    at most ``timeout_s``. Returns how long it waited and whether the merges settled (False: measured
+    with merges running, and the result says so)."""
+    started = time.monotonic()
+    quiet = 0
+    while True:
+        stats = es.indices.stats(index=index, metric="merge")["_all"]["total"]["merges"]
+        quiet = quiet + 1 if stats["current"] == 0 else 0
+        waited = time.monotonic() - started
+        if quiet >= 2 or waited >= timeout_s:
+            return {"waited_s": round(waited, 1), "settled": quiet >= 2}
+        time.sleep(poll_s)
 
 
 def _guarded(send: Callable[[BenchRequest], bool]) -> Callable[[BenchRequest], bool]:

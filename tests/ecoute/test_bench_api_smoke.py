@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from elasticsearch import Elasticsearch
 
-from ecoute.bench.api import documents_chunk, naive_body, plan, request_mix, run_api_bench
+from ecoute.bench.api import documents_chunk, naive_body, plan, request_mix, run_api_bench, wait_for_merges
 from ecoute.bench.targets import targets_for
 from ecoute.settings import Settings
 
@@ -56,9 +56,25 @@ def test_bench_api_runs(pipeline_settings: Settings, es_client: Elasticsearch) -
         es_client.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
         es_client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
     assert result["index"]["documents"] == 400 and result["load"]["rejected"] == 0
+    assert result["merges"]["settled"] is True and 0 <= result["merges"]["waited_s"] < 600
     for variant in ("api", "es_direct", "naive"):
         assert result[variant]["requests"] == 20 and result[variant]["failures"] == 0
         assert result[variant]["p99_ms"] >= result[variant]["p50_ms"] > 0
     (target,) = targets_for("api", result)
     assert "naive" in result["sample_request"] and isinstance(target.met, bool)
     assert target.value == result["api"]["p99_ms"]
+
+
+@pytest.mark.integration
+def test_waiting_for_merges_needs_two_quiet_polls_and_gives_up_at_the_timeout(
+    pipeline_settings: Settings, es_client: Elasticsearch
+) -> None:
+    index = f"{pipeline_settings.index_prefix}-merges"
+    es_client.indices.create(index=index)
+    try:
+        settled = wait_for_merges(es_client, index, poll_s=0.05)
+        assert settled["settled"] is True and settled["waited_s"] < 5  # two polls, nothing merging
+        cut_short = wait_for_merges(es_client, index, timeout_s=0.0)
+        assert cut_short == {"waited_s": 0.0, "settled": False}  # one quiet poll is not enough
+    finally:
+        es_client.options(ignore_status=404).indices.delete(index=index)
