@@ -239,6 +239,9 @@ def bench_api(
     tenants: Annotated[int, typer.Option(help="tenants sharing the documents")] = 10,
     fresh: Annotated[bool, typer.Option(help="rebuild the bench index even if it exists")] = False,
     processes: Annotated[int, typer.Option(help="document generator processes")] = 2,
+    warmup: Annotated[
+        float, typer.Option(help="seconds of unmeasured requests through the API first (warms the JIT)")
+    ] = 30.0,
 ) -> None:
     """Search p50/p99 through the API at a fixed rate over N mentions, next to a naive alternative."""
     from deploy.stack.local import stack_up
@@ -246,7 +249,7 @@ def bench_api(
     from ecoute.bench.report import print_comparison, print_targets, write_result
 
     settings = _settings()
-    stack_up(settings)
+    servers = stack_up(settings)
     result = run_api_bench(
         settings,
         docs=docs,
@@ -256,6 +259,8 @@ def bench_api(
         tenant_count=tenants,
         fresh=fresh,
         processes=processes,
+        warmup_s=warmup,
+        server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
     )
     rows = [
@@ -266,6 +271,7 @@ def bench_api(
             "req/s": float(r["achieved_rate"]),
             "p50 ms": float(r["p50_ms"]),
             "p99 ms": float(r["p99_ms"]),
+            "Elasticsearch JIT share": r.get("elasticsearch_jit_share"),
         }
         for name in ("api", "es_direct", "naive")
         if isinstance(r := result.get(name), dict)

@@ -7,19 +7,22 @@
    bulk requests with refresh disabled. The time it takes is measured and reported.
 2. **The API** runs as a real process (``python -m ecoute api``) with its configuration in Kafka; one
    read key per tenant is created through the admin endpoints.
-3. **Load**: an open-loop generator sends requests at ``rate``/s for ``duration`` s (latency is measured
+3. **Warm-up**: ``warmup_s`` seconds of the same kind of requests through the API, unmeasured:
+   Elasticsearch compiles the code of these searches the first time it serves them (with the local
+   servers' pids, the result gives the share of its CPU its JIT compilers took in each phase).
+4. **Load**: an open-loop generator sends requests at ``rate``/s for ``duration`` s (latency is measured
    from the *scheduled* send time, so a slow server cannot hide its backlog — no coordinated omission).
    The mix: a brand's Boolean query over the last 30 days (newest first), NEAR queries over 90 days,
    free text + brand by relevance, and filtered OR/NOT queries (language, sentiment).
-4. **Variants** side by side, same requests: ``api`` (through HTTP, auth, highlights: what users get),
+5. **Variants** side by side, same requests: ``api`` (through HTTP, auth, highlights: what users get),
    ``es_direct`` (our Elasticsearch request sent straight to the cluster: the API's overhead by
    difference) and ``naive`` (the usual fallback without analyzers: case-insensitive ``*word*``
    wildcards over a keyword copy of the text, exact hit counts).
 
 The bench index (prefix ``bench-api``) is kept between runs and reused when it already holds the
 requested number of documents (``--fresh`` rebuilds it). Before any request, the benchmark waits until
-Elasticsearch has no merge running on it (:func:`wait_for_merges`): right after a load of a million
-documents, merges take the cores for minutes and the first measurement would show them, not search.
+Elasticsearch has no merge running on it (:func:`wait_for_merges`), so that a load's last merges are
+not measured as search time (on this machine, a second after a load of a million documents).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,7 +47,7 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch.serializer import OrjsonSerializer
 
 from ecoute import mentions_index
-from ecoute.bench.report import percentiles
+from ecoute.bench.report import jit_share, jvm_thread_cpu_seconds, percentiles, with_descendants
 from ecoute.settings import Settings
 
 PREFIX = "bench-api"
@@ -367,8 +370,14 @@ def run_api_bench(
     fresh: bool = False,
     prefix: str = PREFIX,
     processes: int = 2,
+    warmup_s: float = 30.0,
+    server_pids: Mapping[str, int | None] | None = None,
     on_progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
+    """Run the benchmark (see the module doc); returns the figures. ``warmup_s``: seconds of requests
+    through the API first, unmeasured. ``server_pids`` (name → pid of the local servers) adds, for the
+    warm-up and each variant, the share of Elasticsearch's CPU its JIT compilers took: right after
+    Elasticsearch starts, or first serves these searches, it compiles their code on the same cores."""
     from ecoute.children import settings_env, spawn, stop_all
     from ecoute.kafka import ensure_topics
     from schemas.topics import CONFIG_QUERIES, CONFIG_SOURCES, CONFIG_TENANTS
@@ -446,8 +455,12 @@ def run_api_bench(
             es.options(request_timeout=30).search(index=alias, **naive_body(req))
             return True
 
-        on_progress("warming up")
-        open_loop(via_api, request_mix(tenants, seed + 1, now), rate, min(10.0, duration_s))
+        es_pid = (server_pids or {}).get("elasticsearch")
+        jit = JitWatch(with_descendants(es_pid) if es_pid else [])
+        on_progress(f"warming up: {rate:g} req/s through the API for {warmup_s:g} s")
+        with jit.during() as share:
+            open_loop(via_api, request_mix(tenants, seed + 1, now), rate, warmup_s)
+        result["warmup"] = {"seconds": warmup_s, "elasticsearch_jit_share": share()}
         for name, send, seconds, mix_seed in (
             ("api", via_api, duration_s, seed + 2),
             ("es_direct", direct, duration_s, seed + 2),
@@ -456,7 +469,9 @@ def run_api_bench(
             if seconds <= 0:
                 continue
             on_progress(f"{name}: {rate:g} req/s for {seconds:g} s")
-            result[name] = open_loop(_guarded(send), request_mix(tenants, mix_seed, now), rate, seconds)
+            with jit.during() as share:
+                result[name] = open_loop(_guarded(send), request_mix(tenants, mix_seed, now), rate, seconds)
+            result[name]["elasticsearch_jit_share"] = share()
         sample = next(request_mix(tenants, seed + 2, now))
         result["sample_request"] = {
             "params": sample.params,
@@ -467,6 +482,24 @@ def run_api_bench(
         stop_all([child])
         es.close()
     return result
+
+
+class JitWatch:
+    """The share of a JVM's CPU (``pids``: the server's process tree) its JIT compilers took over a
+    ``with watch.during() as share:`` block; ``share()`` is None without pids, or before the block ends."""
+
+    def __init__(self, pids: Sequence[int]) -> None:
+        self.pids = list(pids)
+
+    @contextlib.contextmanager
+    def during(self) -> Iterator[Callable[[], float | None]]:
+        measured: list[float | None] = [None]
+        start = jvm_thread_cpu_seconds(self.pids) if self.pids else None
+        try:
+            yield lambda: measured[0]
+        finally:
+            if start is not None:
+                measured[0] = jit_share(start, jvm_thread_cpu_seconds(self.pids))
 
 
 def wait_for_merges(

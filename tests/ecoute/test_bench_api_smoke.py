@@ -11,6 +11,7 @@ from elasticsearch import Elasticsearch
 from ecoute.bench.api import documents_chunk, naive_body, plan, request_mix, run_api_bench, wait_for_merges
 from ecoute.bench.targets import targets_for
 from ecoute.settings import Settings
+from tests.conftest import StackEndpoints
 
 
 def test_request_mix_is_deterministic_and_scoped_to_one_tenant() -> None:
@@ -37,7 +38,7 @@ def test_generated_documents_belong_to_the_brands_tenant() -> None:
 
 
 @pytest.mark.integration
-def test_bench_api_runs(pipeline_settings: Settings, es_client: Elasticsearch) -> None:
+def test_bench_api_runs(pipeline_settings: Settings, es_client: Elasticsearch, stack: StackEndpoints) -> None:
     prefix = f"{pipeline_settings.index_prefix}-bench"
     try:
         result = run_api_bench(
@@ -51,12 +52,21 @@ def test_bench_api_runs(pipeline_settings: Settings, es_client: Elasticsearch) -
             days=40,
             processes=1,
             prefix=prefix,
+            warmup_s=0.5,
+            server_pids=stack.pids,
         )
     finally:
         es_client.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
         es_client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
     assert result["index"]["documents"] == 400 and result["load"]["rejected"] == 0
     assert result["merges"]["settled"] is True and 0 <= result["merges"]["waited_s"] < 600
+    assert result["warmup"]["seconds"] == 0.5
+    shares = [result["warmup"]["elasticsearch_jit_share"]]
+    shares += [result[variant]["elasticsearch_jit_share"] for variant in ("api", "es_direct", "naive")]
+    if stack.pids:  # the local Elasticsearch: how much of its CPU went to its JIT compilers, per phase
+        assert all(share is not None and 0 <= share <= 1 for share in shares)
+    else:
+        assert shares == [None] * 4
     for variant in ("api", "es_direct", "naive"):
         assert result[variant]["requests"] == 20 and result[variant]["failures"] == 0
         assert result[variant]["p99_ms"] >= result[variant]["p50_ms"] > 0
