@@ -40,7 +40,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import httpx
 from elasticsearch import Elasticsearch, helpers
@@ -51,6 +52,7 @@ from ecoute.bench.report import jit_share, jvm_thread_cpu_seconds, percentiles, 
 from ecoute.settings import Settings
 
 PREFIX = "bench-api"
+Result = TypeVar("Result")
 NAIVE_FIELD = "naive_text"
 FR_MARKERS = frozenset(
     [
@@ -456,11 +458,12 @@ def run_api_bench(
             return True
 
         es_pid = (server_pids or {}).get("elasticsearch")
-        jit = JitWatch(with_descendants(es_pid) if es_pid else [])
+        es_tree = with_descendants(es_pid) if es_pid else []
         on_progress(f"warming up: {rate:g} req/s through the API for {warmup_s:g} s")
-        with jit.during() as share:
-            open_loop(via_api, request_mix(tenants, seed + 1, now), rate, warmup_s)
-        result["warmup"] = {"seconds": warmup_s, "elasticsearch_jit_share": share()}
+        _, share = with_jit_share(
+            es_tree, lambda: open_loop(via_api, request_mix(tenants, seed + 1, now), rate, warmup_s)
+        )
+        result["warmup"] = {"seconds": warmup_s, "elasticsearch_jit_share": share}
         for name, send, seconds, mix_seed in (
             ("api", via_api, duration_s, seed + 2),
             ("es_direct", direct, duration_s, seed + 2),
@@ -469,9 +472,9 @@ def run_api_bench(
             if seconds <= 0:
                 continue
             on_progress(f"{name}: {rate:g} req/s for {seconds:g} s")
-            with jit.during() as share:
-                result[name] = open_loop(_guarded(send), request_mix(tenants, mix_seed, now), rate, seconds)
-            result[name]["elasticsearch_jit_share"] = share()
+            load = partial(open_loop, _guarded(send), request_mix(tenants, mix_seed, now), rate, seconds)
+            result[name], share = with_jit_share(es_tree, load)
+            result[name]["elasticsearch_jit_share"] = share
         sample = next(request_mix(tenants, seed + 2, now))
         result["sample_request"] = {
             "params": sample.params,
@@ -484,22 +487,12 @@ def run_api_bench(
     return result
 
 
-class JitWatch:
-    """The share of a JVM's CPU (``pids``: the server's process tree) its JIT compilers took over a
-    ``with watch.during() as share:`` block; ``share()`` is None without pids, or before the block ends."""
-
-    def __init__(self, pids: Sequence[int]) -> None:
-        self.pids = list(pids)
-
-    @contextlib.contextmanager
-    def during(self) -> Iterator[Callable[[], float | None]]:
-        measured: list[float | None] = [None]
-        start = jvm_thread_cpu_seconds(self.pids) if self.pids else None
-        try:
-            yield lambda: measured[0]
-        finally:
-            if start is not None:
-                measured[0] = jit_share(start, jvm_thread_cpu_seconds(self.pids))
+def with_jit_share(jvm: Sequence[int], run: Callable[[], Result]) -> tuple[Result, float | None]:
+    """``run()``'s result and the share of the JVM's CPU (``jvm``: the server's process tree) its JIT
+    compilers took meanwhile (None without pids)."""
+    start = jvm_thread_cpu_seconds(jvm) if jvm else None
+    out = run()
+    return out, None if start is None else jit_share(start, jvm_thread_cpu_seconds(jvm))
 
 
 def wait_for_merges(

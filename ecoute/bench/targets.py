@@ -103,8 +103,11 @@ def _jvms_warming(result: Result) -> str:
     shares = result.get("jit_share_of_jvm_cpu")
     if not isinstance(shares, Mapping):
         return ""
-    hot = {name: share for name in shares if (share := _number(shares, name)) is not None}
-    hot = {name: share for name, share in hot.items() if share >= JIT_WARMING_SHARE}
+    hot = {
+        name: share
+        for name in shares
+        if (share := _number(shares, name)) is not None and share >= JIT_WARMING_SHARE
+    }
     if not hot:
         return ""
     which = ", ".join(f"{name} {share:.0%}" for name, share in sorted(hot.items()))
