@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from ecoute.bench.report import RESULTS_DIR, print_comparison, print_targets, write_result
+from ecoute.bench.targets import JIT_WARMING_SHARE
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Measure each stage and the whole pipeline."
@@ -144,6 +145,14 @@ def e2e(
     warmup: Annotated[
         float, typer.Option(help="seconds of unmeasured load at the same rate first (warms the JVMs' JIT)")
     ] = 30.0,
+    warm_until_jit_below: Annotated[
+        float,
+        typer.Option(
+            help="repeat the warm-up while Kafka's or Elasticsearch's JIT compilers took at least this share"
+            " of its CPU during the last round (0: never repeat)"
+        ),
+    ] = JIT_WARMING_SHARE,
+    warmup_max: Annotated[float, typer.Option(help="seconds of warm-up at most, repeats included")] = 300.0,
     plot: Annotated[
         bool, typer.Option(help="also write PNG charts: throughput, latency, lag and memory over time")
     ] = False,
@@ -175,6 +184,8 @@ def e2e(
         duration=duration,
         queries=queries,
         warmup_load_s=warmup,
+        warm_until_jit_below=warm_until_jit_below or None,
+        warmup_max_s=warmup_max,
         server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
         profile_dir=RESULTS_DIR / "profiles" if profile else None,

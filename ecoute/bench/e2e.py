@@ -338,6 +338,18 @@ def _publish_paced(
     producer.flush(30)
 
 
+def still_warming(jit_shares: Mapping[str, float | None], below: float | None) -> bool:
+    """Whether a warm-up round left a server still compiling: its JIT took at least ``below`` of its
+    CPU (``None``: no such check; a share not measured counts as warm)."""
+    return below is not None and any(share is not None and share >= below for share in jit_shares.values())
+
+
+def _wait_until(done: Callable[[], bool], timeout_s: float) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not done() and time.perf_counter() < deadline:
+        time.sleep(0.2)
+
+
 def _wait_drained(timeline: Timeline, timeout_s: float) -> None:
     """Until the enrich and index stages have committed everything (or ``timeout_s``)."""
     deadline = time.perf_counter() + timeout_s
@@ -359,6 +371,8 @@ def run_e2e(
     server_pids: Mapping[str, int | None] | None = None,
     warmup_s: float = 10.0,
     warmup_load_s: float = 0.0,
+    warm_until_jit_below: float | None = None,
+    warmup_max_s: float = 300.0,
     on_progress: Callable[[str], None] = lambda _: None,
     profile_dir: Path | None = None,
     stage_log_level: str = "WARNING",
@@ -368,7 +382,10 @@ def run_e2e(
     ``warmup_load_s``: first publish that many seconds of other mentions at ``rate`` and wait until
     they are indexed, unmeasured — the JVMs' JIT compilers and the workers' caches then start warm,
     as in a long-running deployment (right after a restart Elasticsearch costs up to 2.5× the CPU
-    per document). ``profile_dir``: also profile each stage with py-spy from the first measured
+    per document). ``warm_until_jit_below`` (with ``server_pids``): repeat that warm-up, with new
+    mentions, while a server's JIT compilers took at least this share of its CPU during the last round,
+    until ``warmup_max_s`` of warm-up in all; every round is reported under ``warmup_rounds``.
+    ``profile_dir``: also profile each stage with py-spy from the first measured
     publication until drained; collapsed stacks are written there and summarised under ``profile``.
     ``stage_log_level``: the stages' log level; at ``INFO`` the index sink logs where its time goes,
     and the reports logged while measuring are averaged under ``index_sink_timings``."""
@@ -401,13 +418,17 @@ def run_e2e(
         publish_queries(s, query_definitions(names, tenants=max(1, queries // 100), per_brand=2)[:queries])
     receiver, webhook_received, alert_emitted = _start_alert_watch(s, es)
     total = int(rate * duration)
-    mentions = [
-        m.model_copy(update={"text": f"{m.text} {HOT_WORD}"}) if i % sample_every == 0 else m
-        for i, m in enumerate(MentionGenerator(names, seed=21, rate_per_s=rate).take(total))
-    ]
-    payloads = [(m.id.encode(), m.model_dump_json().encode()) for m in mentions]
-    warm = MentionGenerator(names, seed=22, rate_per_s=rate).take(int(rate * warmup_load_s))
-    warm_payloads = [(m.id.encode(), m.model_dump_json().encode()) for m in warm]
+
+    def generate(seed: int, count: int) -> list[tuple[bytes, bytes]]:
+        """``count`` mentions as (key, value), every ``sample_every``-th one with the hot word."""
+        mentions = [
+            m.model_copy(update={"text": f"{m.text} {HOT_WORD}"}) if i % sample_every == 0 else m
+            for i, m in enumerate(MentionGenerator(names, seed=seed, rate_per_s=rate).take(count))
+        ]
+        return [(m.id.encode(), m.model_dump_json().encode()) for m in mentions]
+
+    payloads = generate(21, total)
+
     log_dir = s.state_dir / f"bench-{token}"
     children: list[Child] = [spawn(name, ["worker", name], stage_env(s), log_dir) for name in STAGES]
     pids = {c.name: c.proc.pid for c in children}
@@ -454,6 +475,8 @@ def run_e2e(
     es_after: dict[str, Any] = {}
     profiler = Profiler(profile_dir, f"e2e-{token}") if profile_dir is not None else None
     profiles: dict[str, dict[str, Any]] = {}
+    warmup_rounds: list[dict[str, Any]] = []
+    jvms = {name: with_descendants(pid) for name, pid in (server_pids or {}).items() if pid}
     measured_from = measured_until = 0.0
     t0 = time.perf_counter()
     try:
@@ -461,14 +484,49 @@ def run_e2e(
         time.sleep(warmup_s)  # workers load models and join their groups
         producer = Producer(producer_config(s))
         topic = s.topic("mentions.raw")
-        if warm_payloads:
-            on_progress(f"warm-up: {len(warm_payloads)} mentions at {rate:.0f}/s, not measured")
-            _publish_paced(producer, topic, warm_payloads, rate)
-            _wait_drained(timeline, drain_timeout)
-            es.indices.refresh(index=alias)
-            timeline.baseline = int(es.count(index=alias)["count"])
+
+        def sampler(measured: bool) -> Callable[[int, bytes], None]:
+            """What happens as mention ``i`` is produced: every ``sample_every``-th one is searched for
+            until found; ``measured``, it also counts, and its webhook is waited for."""
+
+            def on_sent(i: int, key: bytes) -> None:
+                nonlocal produced
+                if measured:
+                    produced = i + 1
+                if i % sample_every == 0:
+                    producer.flush(5)
+                    sent[key.decode()] = time.perf_counter()
+                    if measured:
+                        sent_wall[key.decode()] = time.time()
+                    pending_search.add(key.decode())
+
+            return on_sent
+
+        # the warm-up goes through the same paths as the measured run: alerts for the hot word, and
+        # the searches for sampled mentions (found ones are forgotten before measuring)
         poller = threading.Thread(target=poll_searchable, daemon=True)
         poller.start()
+        while warmup_load_s > 0:
+            batch = generate(22 + len(warmup_rounds), int(rate * warmup_load_s))
+            on_progress(f"warm-up: {len(batch)} mentions at {rate:.0f}/s, not measured")
+            jvm_before = {name: jvm_thread_cpu_seconds(tree) for name, tree in jvms.items()}
+            _publish_paced(producer, topic, batch, rate, on_sent=sampler(measured=False))
+            _wait_drained(timeline, drain_timeout)
+            _wait_until(lambda: not pending_search, drain_timeout)
+            shares = {
+                name: jit_share(jvm_before[name], jvm_thread_cpu_seconds(tree)) for name, tree in jvms.items()
+            }
+            warmup_rounds.append({"mentions": len(batch), "jit_share_of_jvm_cpu": shares})
+            warmed_s = len(warmup_rounds) * warmup_load_s
+            if not still_warming(shares, warm_until_jit_below) or warmed_s + warmup_load_s > warmup_max_s:
+                break
+            jit = ", ".join(f"{name} {share:.0%}" for name, share in shares.items() if share is not None)
+            on_progress(f"the JIT compilers took {jit} of the servers' CPU: warming up again")
+        if warmup_rounds:
+            es.indices.refresh(index=alias)
+            timeline.baseline = int(es.count(index=alias)["count"])
+            searchable_by_id.clear()  # the warm-up's; nothing pending, so the poller adds no more
+            pending_search.clear()
         on_progress(f"producing {total} mentions at {rate:.0f}/s")
         timeline.start()
         if profiler is not None:
@@ -480,17 +538,7 @@ def run_e2e(
         measured_from = time.time()
         handover_start = _named_entity_records(s)
         t0 = timeline.t0
-
-        def on_sent(i: int, key: bytes) -> None:
-            nonlocal produced
-            produced = i + 1
-            if i % sample_every == 0:
-                producer.flush(5)
-                sent[key.decode()] = time.perf_counter()
-                sent_wall[key.decode()] = time.time()
-                pending_search.add(key.decode())
-
-        _publish_paced(producer, topic, payloads, rate, t0=t0, on_sent=on_sent)
+        _publish_paced(producer, topic, payloads, rate, t0=t0, on_sent=sampler(measured=True))
         produce_s = time.perf_counter() - t0
         on_progress("draining")
         deadline = time.perf_counter() + drain_timeout
@@ -546,6 +594,7 @@ def run_e2e(
         "rate_target_per_s": rate,
         "duration_s": duration,
         "warmup_load_s": warmup_load_s,
+        "warmup_rounds": warmup_rounds,
         "queries": queries,
         "produced": total,
         "produce_s": round(produce_s, 2),

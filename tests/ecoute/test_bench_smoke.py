@@ -179,7 +179,9 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(
         queries=40,
         sample_every=10,
         warmup_s=0.0,
-        warmup_load_s=1.0,  # 100 unmeasured mentions first: not counted below
+        warmup_load_s=1.0,  # 100 unmeasured mentions first, twice (below): not counted below
+        warm_until_jit_below=0.0,  # any JIT share "still warming": warm up again, up to warmup_max_s
+        warmup_max_s=2.0,
         drain_timeout=300.0,
         profile_dir=tmp_path / "profiles",
         server_pids=stack.pids,
@@ -199,7 +201,11 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(
     assert set(by_thread) == set(STAGES) and all(set(g) == set(THREAD_GROUPS) for g in by_thread.values())
     assert by_thread["enrich"]["main thread"] > 0 and by_thread["enrich"]["other threads"] > 0
     assert sum(by_thread["enrich"].values()) <= result["cpu_ms_per_mention"]["enrich"] + 0.05
+    rounds = result["warmup_rounds"]
+    assert all(r["mentions"] == 100 for r in rounds)
+    assert len(rounds) == (2 if stack.pids else 1)  # repeated only on JIT shares it could measure
     if stack.pids:  # the local servers: their JVMs' CPU by thread group, and the JIT's share of it
+        assert all(set(r["jit_share_of_jvm_cpu"]) == {"kafka", "elasticsearch"} for r in rounds)
         by_jvm_thread = result["cpu_ms_per_mention_by_jvm_thread"]
         assert set(by_jvm_thread) == {"kafka", "elasticsearch"}
         assert all(set(g) == set(JVM_THREAD_GROUPS) for g in by_jvm_thread.values())
@@ -317,6 +323,17 @@ def test_jvm_thread_cpu_goes_to_the_jit_the_collector_or_the_rest_by_thread_name
     gone = jvm_thread_cpu_seconds([2**22 + 12345])  # above the kernel's pid limit: never a process
     assert all(math.isnan(v) for v in gone.values())
     assert jit_share(before, gone) is None and jit_share(before, before) is None  # nothing measured
+
+
+def test_a_warm_up_round_is_repeated_only_while_a_jit_took_the_threshold_share() -> None:
+    from ecoute.bench.e2e import still_warming
+
+    assert still_warming({"kafka": 0.04, "elasticsearch": 0.38}, 0.2)
+    assert still_warming({"elasticsearch": 0.2}, 0.2)  # at the threshold: still warming
+    assert not still_warming({"kafka": 0.04, "elasticsearch": 0.19}, 0.2)
+    assert not still_warming({"kafka": None, "elasticsearch": None}, 0.2)  # not measured: no repeat
+    assert not still_warming({}, 0.2)  # no local server
+    assert not still_warming({"elasticsearch": 0.9}, None)  # no check asked for
 
 
 def test_per_mention_by_thread_divides_the_differences_and_marks_what_was_not_measured() -> None:
