@@ -37,7 +37,7 @@ from alerting.rules import (
     detect_spike_ewma,
     detect_spike_poisson,
 )
-from alerting.rules.influencer import best_reach
+from alerting.rules.influencer import best_reach, reach_floor
 from alerting.state import AlertStore
 from alerting.text import alert_lang, render
 from schemas.alert import Alert, AlertSample
@@ -154,17 +154,24 @@ class AlertEngine:
         if first_seen is None or t < first_seen:
             self.store.set_scalar(first_key, t)
             first_seen = t
+        rules = self.rules.for_query(event.tenant, event.query_id)
+        floor = reach_floor(rules)
         past_reach: int | None = None
-        if sample.author:
+        if sample.author and floor is not None:  # only rules with a reach threshold read past reach
             past_reach = self.store.past_reach(qkey, sample.author)
-            if sample.followers is not None and (past_reach is None or sample.followers > past_reach):
-                self.store.set_reach(qkey, sample.author, sample.followers)
+            followers = sample.followers
+            if (
+                followers is not None
+                and followers >= floor
+                and (past_reach is None or followers > past_reach)
+            ):
+                self.store.set_reach(qkey, sample.author, followers)
         site_seen = self.store.site_seen(qkey, sample.site)
         recent = self._recent.setdefault(qkey, deque(maxlen=cfg.recent_samples))
         recent.append(sample)
 
         alerts: list[Alert] = []
-        for rule in self.rules.for_query(event.tenant, event.query_id):
+        for rule in rules:
             if not rule.enabled:
                 continue
             ckey = cooldown_key(rule)

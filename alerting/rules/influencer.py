@@ -1,17 +1,19 @@
 """Influencer alert: a mention by an author whose reach is at least ``min_followers``.
 
 Reach is the best of three: the followers the source reported on this mention, the largest audience
-seen for this author before (past reach, kept by the worker), and the tenant's own list
+seen for this author before (past reach, kept by the worker for audiences at or above the query's
+lowest reach threshold, :func:`reach_floor`), and the tenant's own list
 (``known_reach``, for sources such as RSS that report no audience; matched on handle or name, case
 insensitive).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from alerting.rules.decision import Decision
-from schemas.rules import InfluencerDetector
+from schemas.rules import AlertRule, InfluencerDetector, MatchDetector
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,21 @@ def known_reach(rule: InfluencerDetector, author: str | None) -> int | None:
 def best_reach(*values: int | None) -> int | None:
     known = [v for v in values if v is not None]
     return max(known) if known else None
+
+
+def reach_floor(rules: Iterable[AlertRule]) -> int | None:
+    """The smallest reach the enabled ``rules`` compare an author with (an influencer rule's or a match
+    rule's ``min_followers``), or None when none does. A past reach below it can change no decision,
+    so the worker keeps an author's past reach only from there up: kept for every author, the table
+    would grow with every author ever seen (about 1 KB of memory each)."""
+    floors = [
+        rule.detector.min_followers
+        for rule in rules
+        if rule.enabled
+        and isinstance(rule.detector, InfluencerDetector | MatchDetector)
+        and rule.detector.min_followers is not None
+    ]
+    return min(floors) if floors else None
 
 
 def detect_influencer(rule: InfluencerDetector, data: InfluencerInput) -> Decision:

@@ -97,6 +97,28 @@ def test_influencer_from_followers_and_past_reach() -> None:
     assert "260" in alerts[0].text
 
 
+def test_past_reach_is_kept_only_from_the_lowest_reach_threshold_of_the_querys_rules() -> None:
+    infl = rule("infl", {"kind": "influencer", "min_followers": 50_000}, cooldown_s=0)
+    vip = rule("vip", {"kind": "match", "min_followers": 10_000}, query="ferralis", cooldown_s=0)
+    off = rule("off", {"kind": "match", "min_followers": 5}, query="ferralis", cooldown_s=0, enabled=False)
+    plain = rule("all", {"kind": "match"}, query="doux", cooldown_s=0)
+    events = [
+        event(T0, author="@small", followers=300),  # below 50,000: nothing to remember
+        event(T0 + minutes(1), author="@dex", followers=260_000),
+        event(T0 + minutes(2), author="@mid", followers=20_000, query="ferralis"),  # ≥ 10,000
+        event(T0 + minutes(3), author="@tiny", followers=9_999, query="ferralis"),
+        event(T0 + minutes(4), author="@dex", followers=900_000, query="doux"),  # no reach rule
+    ]
+    engine, alerts = run([infl, vip, off, plain], events)
+    store = engine.store
+    assert isinstance(store, MemoryStore)
+    assert store.reach == {("acme:bonval", "@dex"): 260_000, ("acme:ferralis", "@mid"): 20_000}
+    later = [event(T0 + minutes(5), author="@mid", query="ferralis")]  # no followers: past reach fires
+    _, again = run([infl, vip, off, plain], events + later)
+    assert [a.samples[0].author for a in again if a.rule_id == "vip"] == ["@mid", "@mid"]
+    assert len(alerts) == 3  # @dex (influencer), @mid (vip), @dex on the plain match rule
+
+
 def test_new_source_after_learning() -> None:
     new = rule("site", {"kind": "new_source", "learn_s": 86_400}, cooldown_s=0)
     learning = [event(T0 + minutes(i), site="known.example") for i in range(3)]
