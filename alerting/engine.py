@@ -9,8 +9,9 @@ For each :class:`~schemas.matches.MatchEvent` (one mention × one tenant query),
 4. build the :class:`~schemas.alert.Alert` events, with text in the mentions' language.
 
 :meth:`AlertEngine.tick` flushes groups whose cooldown ended on a quiet partition and expires old
-buckets. The engine keeps only *derived* data in memory (recent samples for alert evidence, a memo of
-the last spike evaluation); everything that decides an alert is in the store, so a restarted worker
+buckets. The engine keeps only *derived* data in memory (recent samples for alert evidence, for the
+queries with a spike or negative-surge rule: :func:`shows_evidence`; a memo of the last spike
+evaluation); everything that decides an alert is in the store, so a restarted worker
 recovering its Faust tables decides exactly as before.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -83,6 +84,13 @@ class _Memo:
     window_end: int
     observed: int
     decision: Decision
+
+
+def shows_evidence(rules: Iterable[AlertRule]) -> bool:
+    """Whether one of ``rules`` (enabled) shows the query's recent mentions as evidence: a spike or a
+    negative surge. The engine keeps recent mentions only for such queries; a rule added later shows
+    what came after it was added."""
+    return any(rule.enabled and rule.detector.kind in ("spike", "negative_surge") for rule in rules)
 
 
 class AlertEngine:
@@ -167,8 +175,8 @@ class AlertEngine:
             ):
                 self.store.set_reach(qkey, sample.author, followers)
         site_seen = self.store.site_seen(qkey, sample.site)
-        recent = self._recent.setdefault(qkey, deque(maxlen=cfg.recent_samples))
-        recent.append(sample)
+        if shows_evidence(rules):  # ~1.5 KB a sample: 50 for each of 10,000 queries would be 750 MB
+            self._recent.setdefault(qkey, deque(maxlen=cfg.recent_samples)).append(sample)
 
         alerts: list[Alert] = []
         for rule in rules:

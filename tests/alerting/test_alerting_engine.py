@@ -119,6 +119,19 @@ def test_past_reach_is_kept_only_from_the_lowest_reach_threshold_of_the_querys_r
     assert len(alerts) == 3  # @dex (influencer), @mid (vip), @dex on the plain match rule
 
 
+def test_recent_mentions_are_kept_as_evidence_only_for_queries_with_a_spike_or_negative_surge_rule() -> None:
+    spike = rule("pic", {"kind": "spike"}, cooldown_s=1800)
+    surge = rule("neg", {"kind": "negative_surge"}, query="doux")
+    plain = rule("all", {"kind": "match"}, query="ferralis", cooldown_s=0)
+    off = rule("off", {"kind": "spike"}, query="ferralis", enabled=False)
+    events = [event(T0 + minutes(i), query=q) for i in range(3) for q in ("bonval", "doux", "ferralis", "x")]
+    engine, _ = run([spike, surge, plain, off], events)
+    assert {qkey: len(samples) for qkey, samples in engine._recent.items()} == {
+        "acme:bonval": 3,
+        "acme:doux": 3,
+    }
+
+
 def test_new_source_after_learning() -> None:
     new = rule("site", {"kind": "new_source", "learn_s": 86_400}, cooldown_s=0)
     learning = [event(T0 + minutes(i), site="known.example") for i in range(3)]
