@@ -45,7 +45,7 @@ def reach_floor(rules: Iterable[AlertRule]) -> int | None:
     """The smallest reach the enabled ``rules`` compare an author with (an influencer rule's or a match
     rule's ``min_followers``), or None when none does. A past reach below it can change no decision,
     so the worker keeps an author's past reach only from there up: kept for every author, the table
-    would grow with every author ever seen (about 1 KB of memory each)."""
+    would grow with every author ever seen."""
     floors = [
         rule.detector.min_followers
         for rule in rules
