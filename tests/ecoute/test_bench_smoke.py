@@ -162,6 +162,24 @@ def test_e2e_chart_is_written(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
+def test_sampled_documents_are_fetched_in_chunks_whatever_their_number(
+    pipeline_settings: Settings, es_client: Any
+) -> None:
+    from ecoute.bench.e2e import sources_by_id
+
+    index = f"{pipeline_settings.index_prefix}-sampled"
+    ids = [f"m{i:03d}" for i in range(25)]
+    try:
+        for i, doc_id in enumerate(ids):
+            es_client.index(index=index, id=doc_id, document={"indexed_at": i, "text": "x"})
+        es_client.indices.refresh(index=index)
+        found = sources_by_id(es_client, index, [*ids, "absent"], ["indexed_at"], chunk=10)
+    finally:
+        es_client.options(ignore_status=404).indices.delete(index=index)
+    assert found == {doc_id: {"indexed_at": i} for i, doc_id in enumerate(ids)}  # 3 chunks, one miss
+
+
+@pytest.mark.integration
 @pytest.mark.timeout(600)
 def test_e2e_bench_runs_every_stage_on_the_real_stack(
     pipeline_settings: Settings, stack: StackEndpoints, tmp_path: Path
