@@ -112,3 +112,35 @@ def test_ner_computes_with_numpy_and_finds_what_blis_finds() -> None:
         expected = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in reference.pipe(texts)]
         assert got == expected
         assert sum(map(len, got)) > len(texts) // 3  # the comparison covers real entities
+
+
+def test_links_are_not_tagged_and_add_no_words_to_the_model() -> None:
+    """A link is never an entity and is usually seen once: it must not reach spaCy's string store,
+    which keeps every word it sees (the worker's memory grew with each mention's link)."""
+    ner = SpacyNer()
+    nlp = ner.model("fr")
+    assert nlp is not None
+    ner.entities(["Jean Dupont est à Lyon."], "fr")  # the sentence's own words are now known
+    before = len(nlp.vocab.strings)
+    texts = [
+        f"Jean Dupont est à Lyon. https://actu.example/a/{i}?x={i} www.blog{i}.example/p" for i in range(60)
+    ]
+    found = ner.entities(texts, "fr")
+    assert len(nlp.vocab.strings) - before < 10  # 60 × 2 distinct links before links were removed
+    assert all({("person", "Jean Dupont"), ("place", "Lyon")} <= {(e.kind, e.text) for e in f} for f in found)
+
+
+def test_the_model_is_loaded_again_once_its_string_store_grew_past_the_limit() -> None:
+    ner = SpacyNer(max_new_strings=50)
+    first = ner.model("fr")
+    assert first is not None
+    loaded = len(first.vocab.strings)
+    ner.entities([f"Réunion avec Jean Dupont à Lyon, code mot{i}x{i * 7}." for i in range(20)], "fr")
+    assert ner.reloads == 0 and ner.model("fr") is first  # 20 new words: below the limit
+    found = ner.entities([f"Jean Dupont à Lyon, code zorg{i}q{i * 3}." for i in range(40)], "fr")
+    assert ner.reloads == 1
+    second = ner.model("fr")
+    assert second is not None and second is not first
+    assert len(second.vocab.strings) == loaded  # a fresh store
+    assert ("place", "Lyon") in [(e.kind, e.text) for e in found[-1]]
+    assert ("place", "Lyon") in [(e.kind, e.text) for e in ner.entities(["Grève à Lyon."], "fr")[0]]
