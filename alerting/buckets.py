@@ -14,6 +14,7 @@ from typing import Literal
 
 MINUTE = 60
 HOUR = 3600
+DAY = 86_400
 
 Level = Literal["m", "h"]
 BucketGetter = Callable[[Level, int], "Counts"]

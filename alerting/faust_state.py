@@ -6,19 +6,24 @@ Tables (``store="memory://"`` + changelog topic each; key and value JSON):
 =============  ===========================================  ======================================
 table          key                                          value
 =============  ===========================================  ======================================
-``counts``     ``tenant:query|m|<minute>`` / ``…|h|<hour>``  ``[mentions, negative, partition]``
+``counts``     ``tenant:query|mh|<hour>`` / ``…|hd|<day>``   ``[partition, mentions, negative, …]``
 ``cooldowns``  ``tenant:rule|query``                        :class:`~alerting.cooldown.CooldownState`
 ``sites``      ``tenant:query|site``                        first event time
 ``reach``      ``tenant:query|author``                      largest audience seen
 ``scalars``    ``clock|<partition>``, ``first|tenant:query`` event time
 =============  ===========================================  ======================================
 
-``counts`` is a tumbling-window table in event time, one-minute and one-hour windows, written and
-expired by us rather than with Faust's ``.tumbling()`` wrapper: Faust's windowed tables expire windows
-on the *wall clock*, push one heap entry per update (memory grows with traffic) and never expire
-windows restored from the changelog. Here a window is deleted (a changelog tombstone) once the
-partition's *event* clock has moved ``retention`` past its end, which keeps replays and live traffic
-identical and the changelog bounded.
+``counts`` holds tumbling windows in event time, one-minute and one-hour buckets, written and expired
+by us rather than with Faust's ``.tumbling()`` wrapper: Faust's windowed tables expire windows on the
+*wall clock*, push one heap entry per update (memory grows with traffic) and never expire windows
+restored from the changelog. Buckets are stored in groups: a query's 60 minute buckets of one hour in
+one record (``mh``), its 24 hour buckets of one day in another (``hd``), each a flat list
+``[partition, mentions₀, negative₀, mentions₁, negative₁, …]``. One key per bucket cost ~360 bytes
+(the key, its list and its slot in the table's dict): a query with mentions every minute added 22 KB
+an hour, ~1 KB in groups. A group is deleted (a changelog tombstone) once the partition's *event* clock
+has moved ``retention`` past the group's end, which keeps replays and live traffic identical and the
+changelog bounded. Keys of the former layout (one per bucket, ``|m|``/``|h|``) restored from an older
+changelog are not read (baselines start again after an upgrade) and expire as before.
 
 Every table is keyed so that all state of a query lives on the partition of ``tenant:query`` in
 ``mentions.matches``. Faust writes a table change to the changelog partition of "the current event";
@@ -39,7 +44,7 @@ from typing import Any
 import faust
 import orjson
 
-from alerting.buckets import HOUR, MINUTE, ZERO, Counts, Level, hour_floor, minute_floor
+from alerting.buckets import DAY, HOUR, MINUTE, ZERO, Counts, Level, hour_floor, minute_floor
 from alerting.cooldown import CooldownState
 from ecoute.acked_producer import Record
 
@@ -94,15 +99,31 @@ def create_tables(app: faust.App, partitions: int) -> dict[str, PartitionedTable
     return tables
 
 
-def _bucket_key(level: Level, qkey: str, start: int) -> str:
-    return f"{qkey}|{level}|{start}"
+# level → (group tag, group span, bucket size): minute buckets grouped per hour, hours per day
+GROUPS: dict[Level, tuple[str, int, int]] = {"m": ("mh", HOUR, MINUTE), "h": ("hd", DAY, HOUR)}
+SPANS = {tag: span for tag, span, _ in GROUPS.values()} | {"m": MINUTE, "h": HOUR}  # + former layout
 
 
-def _parse_bucket_key(key: str) -> tuple[Level, int] | None:
+def _slot(level: Level, qkey: str, start: int) -> tuple[str, int, int]:
+    """Key of the group holding bucket (``level``, ``start``), its start, and the bucket's index in it."""
+    tag, span, size = GROUPS[level]
+    group = start - start % span
+    return f"{qkey}|{tag}|{group}", group, 1 + 2 * ((start - group) // size)
+
+
+def _empty_group(level: Level, partition: int) -> list[int]:
+    _, span, size = GROUPS[level]
+    return [partition] + [0] * (2 * (span // size))
+
+
+def _group_end_and_partition(key: str, value: Any) -> tuple[int, int] | None:
+    """End of the group (or former single bucket) stored at ``key`` and its partition; None if the key
+    is not a count bucket's."""
     parts = key.rsplit("|", 2)  # tenant:query ids never contain "|"
-    if len(parts) != 3 or parts[1] not in ("m", "h") or not parts[2].isdigit():
+    if len(parts) != 3 or parts[1] not in SPANS or not parts[2].isdigit() or not value:
         return None
-    return ("m" if parts[1] == "m" else "h"), int(parts[2])
+    partition = value[0] if parts[1] in ("mh", "hd") else value[2]  # former layout: [n, neg, partition]
+    return int(parts[2]) + SPANS[parts[1]], int(partition)
 
 
 class _WriteBack:
@@ -214,35 +235,34 @@ class FaustStore:
 
     # --- counts -----------------------------------------------------------------------------------
     def add_count(self, qkey: str, t: float, negative: bool, partition: int) -> None:
-        levels: tuple[tuple[Level, int, int], ...] = (
-            ("m", minute_floor(t), MINUTE),
-            ("h", hour_floor(t), HOUR),
-        )
-        for level, start, size in levels:
-            key = _bucket_key(level, qkey, start)
+        levels: tuple[tuple[Level, int], ...] = (("m", minute_floor(t)), ("h", hour_floor(t)))
+        for level, start in levels:
+            key, group, i = _slot(level, qkey, start)
             current = self.counts.get(key)
             if current is None:
-                self.counts.put(key, [1, int(negative), partition])
+                current = _empty_group(level, partition)
                 if partition in self._expiry:
-                    heapq.heappush(self._expiry[partition], (start + size, key))
-            else:
-                self.counts.put(key, [current[0] + 1, current[1] + int(negative), partition])
+                    heapq.heappush(self._expiry[partition], (group + GROUPS[level][1], key))
+            current[0] = partition
+            current[i] += 1
+            current[i + 1] += int(negative)
+            self.counts.put(key, current)  # changed in place: written back once per batch
 
     def bucket(self, level: Level, qkey: str, start: int) -> Counts:
-        found = self.counts.get(_bucket_key(level, qkey, start))
-        return Counts(found[0], found[1]) if found else ZERO
+        """Counts of the bucket starting at ``start`` (aligned on its level's size)."""
+        key, _, i = _slot(level, qkey, start)
+        found = self.counts.get(key)
+        return Counts(found[i], found[i + 1]) if found else ZERO
 
     def expire(self, partition: int, before: float) -> int:
+        """Delete the count groups of ``partition`` that ended at or before ``before``; how many."""
         heap = self._expiry.get(partition)
         if heap is None:  # first call since start/rebalance: index what the changelog restored
             heap = []
             for key in self.counts.all_keys():
-                value = self.counts.get(key)
-                parsed = _parse_bucket_key(key)
-                if parsed is None or value is None or value[2] != partition:
-                    continue
-                level, start = parsed
-                heap.append((start + (MINUTE if level == "m" else HOUR), key))
+                found = _group_end_and_partition(key, self.counts.get(key))
+                if found is not None and found[1] == partition:
+                    heap.append((found[0], key))
             heapq.heapify(heap)
             self._expiry[partition] = heap
         removed = 0

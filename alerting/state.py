@@ -44,7 +44,8 @@ class AlertStore(Protocol):
     def set_scalar(self, key: str, value: float) -> None: ...
 
     def expire(self, partition: int, before: float) -> int:
-        """Drop count buckets of ``partition`` that ended before ``before``; returns how many."""
+        """Drop count buckets of ``partition`` that ended at or before ``before`` (a store that groups
+        buckets may keep one until its whole group ended); returns how many records it deleted."""
         ...
 
 
