@@ -27,6 +27,7 @@ from typing import Protocol
 from alerting.buckets import Counts, Level, range_counts, window_end
 from alerting.clock import clamp_event_time, effective_now, is_late
 from alerting.cooldown import CooldownState, Emit, in_cooldown, on_clock, on_fire, rank_samples
+from alerting.retention import baseline_start, minute_keep_s
 from alerting.rules import (
     Decision,
     InfluencerInput,
@@ -39,7 +40,7 @@ from alerting.rules import (
     detect_spike_poisson,
 )
 from alerting.rules.influencer import best_reach, reach_floor
-from alerting.state import AlertStore
+from alerting.state import AlertStore, Keep
 from alerting.text import alert_lang, render
 from schemas.alert import Alert, AlertSample
 from schemas.matches import MatchEvent
@@ -152,7 +153,8 @@ class AlertEngine:
         self.late += int(late)
 
         negative = event.negative
-        self.store.add_count(qkey, t, negative, partition)
+        rules = self.rules.for_query(event.tenant, event.query_id)
+        self.store.add_count(qkey, t, negative, partition, self._keep(rules))
         for length, entry in self._windows.get(qkey, {}).items():
             if entry[0] - length <= t < entry[0]:
                 entry[1] += 1
@@ -162,7 +164,6 @@ class AlertEngine:
         if first_seen is None or t < first_seen:
             self.store.set_scalar(first_key, t)
             first_seen = t
-        rules = self.rules.for_query(event.tenant, event.query_id)
         floor = reach_floor(rules)
         past_reach: int | None = None
         if sample.author and floor is not None:  # only rules with a reach threshold read past reach
@@ -244,8 +245,16 @@ class AlertEngine:
             if emit is not None:
                 self.store.set_cooldown(ckey, new_state)
                 alerts.append(self._alert(rule, emit, wall))
-        self.store.expire(partition, now - self.config.retention_s)
+        self.store.expire(partition, now, self._keep_of)
         return alerts
+
+    def _keep(self, rules: Sequence[AlertRule]) -> Keep:
+        """How long the buckets of a query with ``rules`` are kept (:mod:`alerting.retention`)."""
+        return Keep(minute_keep_s(rules, self.config.max_lateness_s), self.config.retention_s)
+
+    def _keep_of(self, qkey: str) -> Keep:
+        tenant, _, query_id = qkey.partition(":")
+        return self._keep(self.rules.for_query(tenant, query_id))
 
     # --- detectors --------------------------------------------------------------------------------
     def _window(self, qkey: str, end: int, length: int) -> Counts:
@@ -336,9 +345,15 @@ class AlertEngine:
             )
             return decision, ()
         if det.method == "poisson":
-            baseline = self._counts(qkey, start - det.baseline_s, start).total
+            base_start = baseline_start(start, det.baseline_s)
+            baseline = self._counts(qkey, base_start, start).total
             decision = detect_spike_poisson(
-                det, observed=observed, baseline_count=baseline, window_end=end, first_seen=first_seen
+                det,
+                observed=observed,
+                baseline_count=baseline,
+                window_end=end,
+                first_seen=first_seen,
+                baseline_span_s=start - base_start,
             )
         else:
             history = [
@@ -370,11 +385,13 @@ class AlertEngine:
                 ),
                 (),
             )
-        base = self._counts(qkey, start - det.baseline_s, start)
+        base_start = baseline_start(start, det.baseline_s)
+        base = self._counts(qkey, base_start, start)
         decision = detect_negative_surge(
             det,
             NegativeCounts(window.total, window.negative, base.total, base.negative),
             window_end=end,
+            baseline_span_s=start - base_start,
         )
         evidence = (
             self._evidence(qkey, start, end, rule.max_samples, negative_only=True) if decision.fired else ()

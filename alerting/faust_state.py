@@ -46,6 +46,7 @@ import orjson
 
 from alerting.buckets import DAY, HOUR, MINUTE, ZERO, Counts, Level, hour_floor, minute_floor
 from alerting.cooldown import CooldownState
+from alerting.state import KEEP_8_DAYS, Keep, KeepOf
 from ecoute.acked_producer import Record
 
 _partition: ContextVar[int] = ContextVar("alerting_partition")
@@ -116,14 +117,17 @@ def _empty_group(level: Level, partition: int) -> list[int]:
     return [partition] + [0] * (2 * (span // size))
 
 
-def _group_end_and_partition(key: str, value: Any) -> tuple[int, int] | None:
-    """End of the group (or former single bucket) stored at ``key`` and its partition; None if the key
-    is not a count bucket's."""
+def _expiry_of(key: str, value: Any, keep_of: KeepOf) -> tuple[float, int] | None:
+    """When the group (or former single bucket) stored at ``key`` may be deleted, and its partition;
+    None if the key is not a count bucket's."""
     parts = key.rsplit("|", 2)  # tenant:query ids never contain "|"
     if len(parts) != 3 or parts[1] not in SPANS or not parts[2].isdigit() or not value:
         return None
-    partition = value[0] if parts[1] in ("mh", "hd") else value[2]  # former layout: [n, neg, partition]
-    return int(parts[2]) + SPANS[parts[1]], int(partition)
+    qkey, tag, start = parts
+    partition = value[0] if tag in ("mh", "hd") else value[2]  # former layout: [n, neg, partition]
+    keep = keep_of(qkey)
+    kept_for = keep.minutes_s if tag in ("mh", "m") else keep.hours_s
+    return int(start) + SPANS[tag] + kept_for, int(partition)
 
 
 class _WriteBack:
@@ -220,7 +224,7 @@ class FaustStore:
         self.scalars = _WriteBack(tables["scalars"])
         self._all = (self.counts, self.cooldown_table, self.sites, self.reach, self.scalars)
         self._cooldown_cache: dict[str, CooldownState] = {}
-        self._expiry: dict[int, list[tuple[int, str]]] = {}
+        self._expiry: dict[int, list[tuple[float, str]]] = {}
 
     def flush(self) -> list[Record]:
         """Apply what changed since the last flush to the tables; returns the changelog records, which
@@ -234,15 +238,20 @@ class FaustStore:
         self._expiry.clear()
 
     # --- counts -----------------------------------------------------------------------------------
-    def add_count(self, qkey: str, t: float, negative: bool, partition: int) -> None:
-        levels: tuple[tuple[Level, int], ...] = (("m", minute_floor(t)), ("h", hour_floor(t)))
-        for level, start in levels:
+    def add_count(
+        self, qkey: str, t: float, negative: bool, partition: int, keep: Keep = KEEP_8_DAYS
+    ) -> None:
+        levels: tuple[tuple[Level, int, float], ...] = (
+            ("m", minute_floor(t), keep.minutes_s),
+            ("h", hour_floor(t), keep.hours_s),
+        )
+        for level, start, kept_for in levels:
             key, group, i = _slot(level, qkey, start)
             current = self.counts.get(key)
             if current is None:
                 current = _empty_group(level, partition)
                 if partition in self._expiry:
-                    heapq.heappush(self._expiry[partition], (group + GROUPS[level][1], key))
+                    heapq.heappush(self._expiry[partition], (group + GROUPS[level][1] + kept_for, key))
             current[0] = partition
             current[i] += 1
             current[i + 1] += int(negative)
@@ -254,19 +263,21 @@ class FaustStore:
         found = self.counts.get(key)
         return Counts(found[i], found[i + 1]) if found else ZERO
 
-    def expire(self, partition: int, before: float) -> int:
-        """Delete the count groups of ``partition`` that ended at or before ``before``; how many."""
+    def expire(self, partition: int, now: float, keep_of: KeepOf) -> int:
+        """Delete the count groups of ``partition`` kept long enough by ``now``: a group is kept for its
+        query's :class:`Keep` after its end (as known when the group was created, or from ``keep_of``
+        for groups restored from the changelog). Returns how many were deleted."""
         heap = self._expiry.get(partition)
         if heap is None:  # first call since start/rebalance: index what the changelog restored
             heap = []
             for key in self.counts.all_keys():
-                found = _group_end_and_partition(key, self.counts.get(key))
+                found = _expiry_of(key, self.counts.get(key), keep_of)
                 if found is not None and found[1] == partition:
                     heap.append((found[0], key))
             heapq.heapify(heap)
             self._expiry[partition] = heap
         removed = 0
-        while heap and heap[0][0] <= before:
+        while heap and heap[0][0] <= now:
             _, key = heapq.heappop(heap)
             if self.counts.get(key) is not None:
                 self.counts.delete(key)

@@ -9,16 +9,33 @@ the engine's results depend only on what it stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
-from alerting.buckets import HOUR, MINUTE, ZERO, Counts, Level, hour_floor, minute_floor
+from alerting.buckets import DAY, HOUR, MINUTE, ZERO, Counts, Level, hour_floor, minute_floor
 from alerting.cooldown import CooldownState
 
 
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """How long after its end a query's minute and hour buckets are kept, in event-time seconds
+    (:mod:`alerting.retention`)."""
+
+    minutes_s: float
+    hours_s: float
+
+
+KEEP_8_DAYS = Keep(8 * DAY, 8 * DAY)
+KeepOf = Callable[[str], Keep]  # query key → how long its buckets are kept
+
+
 class AlertStore(Protocol):
-    def add_count(self, qkey: str, t: float, negative: bool, partition: int) -> None:
-        """Count one mention of query ``qkey`` at event time ``t`` (minute and hour buckets)."""
+    def add_count(
+        self, qkey: str, t: float, negative: bool, partition: int, keep: Keep = KEEP_8_DAYS
+    ) -> None:
+        """Count one mention of query ``qkey`` at event time ``t`` (minute and hour buckets); a bucket
+        created now is kept for ``keep`` after its end (a store may keep it longer, never shorter)."""
         ...
 
     def bucket(self, level: Level, qkey: str, start: int) -> Counts: ...
@@ -43,9 +60,10 @@ class AlertStore(Protocol):
 
     def set_scalar(self, key: str, value: float) -> None: ...
 
-    def expire(self, partition: int, before: float) -> int:
-        """Drop count buckets of ``partition`` that ended at or before ``before`` (a store that groups
-        buckets may keep one until its whole group ended); returns how many records it deleted."""
+    def expire(self, partition: int, now: float, keep_of: KeepOf) -> int:
+        """Drop the count buckets of ``partition`` kept long enough by ``now`` (event time); ``keep_of``
+        gives a query's :class:`Keep` for buckets whose own is not known (restored from a changelog).
+        Returns how many records were deleted."""
         ...
 
 
@@ -53,18 +71,24 @@ class MemoryStore:
     """:class:`AlertStore` on plain dicts (tests, offline simulation)."""
 
     def __init__(self) -> None:
-        self.buckets: dict[tuple[Level, str, int], tuple[int, int, int]] = {}
+        # (level, query, start) → (mentions, negative, partition, kept until)
+        self.buckets: dict[tuple[Level, str, int], tuple[int, int, int, float]] = {}
         self.cooldown_states: dict[str, CooldownState] = {}
         self.sites: dict[tuple[str, str], float] = {}
         self.reach: dict[tuple[str, str], int] = {}
         self.scalars: dict[str, float] = {}
 
-    def add_count(self, qkey: str, t: float, negative: bool, partition: int) -> None:
-        levels: tuple[tuple[Level, int], ...] = (("m", minute_floor(t)), ("h", hour_floor(t)))
-        for level, start in levels:
+    def add_count(
+        self, qkey: str, t: float, negative: bool, partition: int, keep: Keep = KEEP_8_DAYS
+    ) -> None:
+        levels: tuple[tuple[Level, int, float], ...] = (
+            ("m", minute_floor(t), MINUTE + keep.minutes_s),
+            ("h", hour_floor(t), HOUR + keep.hours_s),
+        )
+        for level, start, kept_for in levels:
             key = (level, qkey, start)
-            total, neg, _ = self.buckets.get(key, (0, 0, partition))
-            self.buckets[key] = (total + 1, neg + int(negative), partition)
+            total, neg, _, until = self.buckets.get(key, (0, 0, partition, start + kept_for))
+            self.buckets[key] = (total + 1, neg + int(negative), partition, until)
 
     def bucket(self, level: Level, qkey: str, start: int) -> Counts:
         found = self.buckets.get((level, qkey, start))
@@ -100,12 +124,8 @@ class MemoryStore:
     def set_scalar(self, key: str, value: float) -> None:
         self.scalars[key] = value
 
-    def expire(self, partition: int, before: float) -> int:
-        old = [
-            k
-            for k, v in self.buckets.items()
-            if v[2] == partition and k[2] + (MINUTE if k[0] == "m" else HOUR) <= before
-        ]
+    def expire(self, partition: int, now: float, keep_of: KeepOf) -> int:
+        old = [k for k, v in self.buckets.items() if v[2] == partition and v[3] <= now]
         for k in old:
             del self.buckets[k]
         return len(old)

@@ -36,8 +36,14 @@ def _dt(epoch: float) -> datetime:
 
 
 def detect_negative_surge(
-    rule: NegativeSurgeDetector, counts: NegativeCounts, *, window_end: float
+    rule: NegativeSurgeDetector,
+    counts: NegativeCounts,
+    *,
+    window_end: float,
+    baseline_span_s: int | None = None,
 ) -> Decision:
+    """``counts``: the window's and the baseline's; the baseline spans ``baseline_span_s`` before the
+    window (default ``baseline_s``; a long one starts on a whole hour, see :mod:`alerting.retention`)."""
     n_w, x_w = counts.window_total, counts.window_negative
     n_b, x_b = counts.baseline_total, counts.baseline_negative
     share = x_w / n_w if n_w else 0.0
@@ -70,7 +76,7 @@ def detect_negative_surge(
         z=z,
         window_start=_dt(start),
         window_end=_dt(window_end),
-        baseline_start=_dt(start - rule.baseline_s),
+        baseline_start=_dt(start - (baseline_span_s or rule.baseline_s)),
         baseline_end=_dt(start),
         details={
             "window_total": n_w,

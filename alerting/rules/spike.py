@@ -64,12 +64,16 @@ def detect_spike_poisson(
     baseline_count: int,
     window_end: float,
     first_seen: float | None = None,
+    baseline_span_s: int | None = None,
 ) -> Decision:
     """``observed``: mentions in ``[window_end − window_s, window_end)``; ``baseline_count``: mentions in
-    the ``baseline_s`` before that window; ``first_seen``: event time of the query's first mention."""
+    the ``baseline_span_s`` before that window (default ``baseline_s``; a long baseline starts on a
+    whole hour, :func:`alerting.retention.baseline_start`); ``first_seen``: event time of the query's
+    first mention."""
     covered = covered_s(rule, window_end, first_seen)
     warm = covered >= min_history_s(rule)
-    lam = expected_count(rule, baseline_count, covered if warm else None)
+    span = baseline_span_s or rule.baseline_s
+    lam = expected_count(rule, baseline_count, min(covered if warm else rule.baseline_s, span))
     p = poisson_sf(observed, lam)
     ratio = observed / lam
     fired = warm and observed >= rule.min_count and ratio >= rule.min_ratio and p <= rule.p_value
@@ -83,7 +87,7 @@ def detect_spike_poisson(
         p_value=p,
         window_start=_dt(start),
         window_end=_dt(window_end),
-        baseline_start=_dt(start - rule.baseline_s),
+        baseline_start=_dt(start - span),
         baseline_end=_dt(start),
         details={
             "baseline_count": baseline_count,

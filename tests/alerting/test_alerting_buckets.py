@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from alerting.buckets import HOUR, MINUTE, Counts, Level, range_counts
-from alerting.state import MemoryStore
+from alerting.state import Keep, MemoryStore
 
 
 @given(
@@ -37,13 +37,15 @@ def test_range_counts_reads_hours_for_long_ranges() -> None:
     assert reads.count("h") == 7 * 24 - 1 and reads.count("m") == 60
 
 
-def test_expiry_drops_only_old_buckets_of_the_partition() -> None:
+def test_expiry_drops_only_buckets_of_the_partition_kept_long_enough() -> None:
     store = MemoryStore()
-    store.add_count("q", 10, False, 0)
-    store.add_count("q", 2 * HOUR + 10, False, 0)
-    store.add_count("r", 10, False, 1)
-    removed = store.expire(0, HOUR + 1)
-    assert removed == 2  # minute + hour bucket of t=10 on partition 0
-    assert store.bucket("m", "q", 0) == Counts()
-    assert store.bucket("m", "q", 2 * HOUR) == Counts(1, 0)
+    keep = Keep(minutes_s=HOUR, hours_s=5 * HOUR)
+    store.add_count("q", 10, False, 0, keep)
+    store.add_count("q", 2 * HOUR + 10, False, 0, keep)
+    store.add_count("r", 10, False, 1, keep)
+    assert store.expire(0, MINUTE + HOUR - 1, lambda _: keep) == 0
+    assert store.expire(0, MINUTE + HOUR, lambda _: keep) == 1  # the minute bucket of t=10
+    assert store.bucket("m", "q", 0) == Counts() and store.bucket("h", "q", 0) == Counts(1, 0)
+    assert store.expire(0, HOUR + 5 * HOUR, lambda _: keep) == 2  # its hour, and the minute of 2 h
+    assert store.bucket("h", "q", 0) == Counts() and store.bucket("h", "q", 2 * HOUR) == Counts(1, 0)
     assert store.bucket("m", "r", 0) == Counts(1, 0)

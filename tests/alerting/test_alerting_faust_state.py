@@ -7,6 +7,18 @@ from faust.serializers import codecs
 
 from alerting.buckets import Counts
 from alerting.faust_state import FaustStore, create_tables, partition_context
+from alerting.state import Keep
+
+KEEP = Keep(minutes_s=60.0, hours_s=3_600.0)
+NOT_KEPT = Keep(0.0, 0.0)
+
+
+def keep_of(_: str) -> Keep:
+    return KEEP
+
+
+def no_keep(_: str) -> Keep:
+    return NOT_KEPT
 
 
 def _store() -> tuple[FaustStore, dict[str, faust.Table[str, object]]]:
@@ -52,10 +64,10 @@ def test_deleting_a_flushed_key_writes_a_tombstone_and_an_unflushed_one_nothing(
         store.add_count("acme:q1", 60.0, negative=False, partition=1)
     store.flush()
     with partition_context(1):
-        assert store.expire(1, before=3_600.0) == 1  # the group of minutes ended; the day of hours not
-        assert store.expire(1, before=86_400.0) == 1
-        store.add_count("acme:q9", 60.0, negative=False, partition=1)
-        store.expire(1, before=86_400.0)  # created and expired before any flush
+        assert store.expire(1, 3_600.0, no_keep) == 1  # the group of minutes ended; the day of hours not
+        assert store.expire(1, 86_400.0, no_keep) == 1
+        store.add_count("acme:q9", 60.0, negative=False, partition=1, keep=NOT_KEPT)
+        store.expire(1, 86_400.0, no_keep)  # created and expired before any flush
     records = store.flush()
     assert sorted((r.key, r.value, r.partition) for r in records) == [
         (b'"acme:q1|hd|0"', None, 1),
@@ -85,7 +97,7 @@ def test_grouped_counts_read_like_one_record_per_bucket_with_one_key_per_hour_an
         if i % 700 == 0:
             store.flush()  # groups written back between batches keep counting
     store.flush()
-    for (level, qkey, start), (total, neg, _) in reference.buckets.items():
+    for (level, qkey, start), (total, neg, _, _) in reference.buckets.items():
         assert store.bucket(level, qkey, start) == Counts(total, neg)
     assert (
         store.bucket("m", "acme:q1", 3 * 86_400 + 60) == Counts()
@@ -104,9 +116,9 @@ def test_former_one_bucket_records_restored_from_a_changelog_still_expire() -> N
     counts.data["acme:q1|h|0"] = [2, 1, 3]
     counts.data["acme:q2|m|120"] = [1, 0, 1]
     with partition_context(3):
-        store.add_count("acme:q1", 7_200.0, negative=False, partition=3)
-        assert store.expire(3, before=3_599.0) == 1  # the minute 120–180
-        assert store.expire(3, before=3_600.0) == 1  # the hour 0–3600
+        store.add_count("acme:q1", 7_200.0, negative=False, partition=3, keep=KEEP)
+        assert store.expire(3, 3_599.0, keep_of) == 1  # the minute 120–180, kept 60 s
+        assert store.expire(3, 3_600.0 + 3_600.0, keep_of) == 1  # the hour 0–3600, kept an hour
     store.flush()
     assert "acme:q2|m|120" in counts.data  # another partition's
     assert sorted(counts.data) == ["acme:q1|hd|0", "acme:q1|mh|7200", "acme:q2|m|120"]
