@@ -23,7 +23,7 @@ upsert it replaced (:func:`as_upsert`), which keeps the CM's state and the entit
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
@@ -145,25 +145,36 @@ def as_upsert(action: Action) -> Action:
 
 
 class RecentPlacements:
-    """Where this sink wrote each id lately (LRU, ``capacity`` entries): covers the refresh interval
-    during which a search cannot see a document yet."""
+    """Where this sink wrote each id lately: covers the refresh interval during which a search cannot
+    see a document yet. Two generations of plain dicts of ``capacity // 2`` entries each: new entries go
+    to the young one; when it is full it becomes the old one and the previous old one is dropped whole,
+    so the latest ``capacity // 2`` to ``capacity`` ids are known. It replaces an LRU ``OrderedDict``
+    that evicted one entry per document once full: offline, over 400,000 mentions without NER, the
+    sink's work took 313 MiB at the end with generations, 335 MiB at 360,000 with the LRU (it stepped
+    +22 MiB when its table resized at 240,000), and ~0.5 MiB per 10,000 mentions of slope remains in
+    both (not explained yet; flat without any placement cache)."""
 
     def __init__(self, capacity: int = 200_000) -> None:
         self.capacity = capacity
-        self._where: OrderedDict[tuple[Family, str], str] = OrderedDict()
+        self._generation = max(1, capacity // 2)
+        self._young: dict[tuple[Family, str], str] = {}
+        self._old: dict[tuple[Family, str], str] = {}
 
     def remember(self, prefix: str, actions: list[Action]) -> None:
         for action in actions:
             family = family_of(prefix, action["_index"])
             if family is not None:
-                key = (family, action["_id"])
-                self._where[key] = action["_index"]
-                self._where.move_to_end(key)
-        while len(self._where) > self.capacity:
-            self._where.popitem(last=False)
+                self._young[(family, action["_id"])] = action["_index"]
+                if len(self._young) >= self._generation:
+                    self._old, self._young = self._young, {}
 
     def lookup(self, keys: list[tuple[Family, str]]) -> dict[tuple[Family, str], str]:
-        return {k: self._where[k] for k in keys if k in self._where}
+        found: dict[tuple[Family, str], str] = {}
+        for key in keys:
+            where = self._young.get(key) or self._old.get(key)
+            if where is not None:
+                found[key] = where
+        return found
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._young.keys() | self._old.keys())

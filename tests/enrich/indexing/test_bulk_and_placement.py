@@ -92,10 +92,25 @@ def test_one_index_per_id_within_a_batch_and_recent_placements() -> None:
             {"_op_type": "update", "_index": "p-mentions-v2-2026.11", "_id": "c"},
         ],
     )
-    assert len(recent) == 2  # bounded: the oldest id is forgotten
+    assert len(recent) <= 2  # bounded: the oldest ids are forgotten
     assert recent.lookup([("mentions", "a"), ("mentions", "c")]) == {
         ("mentions", "c"): "p-mentions-v2-2026.11"
     }
+
+
+def test_recent_placements_know_the_latest_half_capacity_to_capacity_ids_and_their_latest_index() -> None:
+    recent = RecentPlacements(capacity=100)
+    for i in range(1_000):
+        month = 10 if i % 3 else 11
+        recent.remember("p", [{"_op_type": "create", "_index": f"p-mentions-v2-2026.{month}", "_id": str(i)}])
+        assert 50 <= len(recent) <= 100 if i >= 49 else len(recent) == i + 1
+        assert recent.lookup([("mentions", str(i))]) == {("mentions", str(i)): f"p-mentions-v2-2026.{month}"}
+    known = recent.lookup([("mentions", str(i)) for i in range(1_000)])
+    assert {str(i) for i in range(950, 1_000)} <= {key[1] for key in known}  # the latest 50 at least
+    assert len(known) == len(recent) <= 100
+    recent.remember("p", [{"_op_type": "update", "_index": "p-mentions-v2-2026.09", "_id": "990"}])
+    assert recent.lookup([("mentions", "990")]) == {("mentions", "990"): "p-mentions-v2-2026.09"}  # moved
+    assert recent.lookup([("tenant-mentions", "990")]) == {}  # another family
 
 
 def test_documents_found_nowhere_are_created_once_and_a_conflict_goes_back_to_the_upsert() -> None:
