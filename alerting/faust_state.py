@@ -26,7 +26,7 @@ tombstone) once the partition's *event* clock has moved its query's keep past th
 (:mod:`alerting.retention`: hours 8 days, minutes as long as the query's rules read them), which keeps
 replays and live traffic identical and the changelog bounded. Keys of the former layout (one per bucket,
 ``|m|``/``|h|``) restored from an older changelog are not read (baselines start again after an upgrade)
-and expire as before.
+and expire like the groups.
 
 Every table is keyed so that all state of a query lives on the partition of ``tenant:query`` in
 ``mentions.matches``. Faust writes a table change to the changelog partition of "the current event";
