@@ -36,7 +36,11 @@ class AlertingSettings(BaseSettings):
         default=30.0, gt=0, description="a partition idle this long lets its event clock follow the wall"
     )
     alerting_tick_s: float = Field(default=2.0, gt=0, description="cooldown flush / expiry tick")
-    alerting_retention_s: float = Field(default=8 * 86_400.0, gt=0, description="count buckets kept")
+    alerting_retention_s: float = Field(
+        default=8 * 86_400.0,
+        gt=0,
+        description="hour count buckets kept (minute buckets: as long as the rules read them)",
+    )
     alerting_recent_samples: int = Field(default=50, ge=1, le=1000)
 
     # --- webhook delivery
