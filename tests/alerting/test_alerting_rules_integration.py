@@ -106,7 +106,15 @@ def test_every_rule_kind_on_a_replayed_bursty_stream(alert_stack: AlertStack) ->
     assert [a.samples[0].author for a in by_rule["infl"]] == ["@camille_conso"]
     assert by_rule["site"][0].explanation.details["site"] == "forum-inconnu.example"
     spike = by_rule["pic"][0]
-    assert spike.explanation.details["baseline_count"] in (23, 24) and spike.explanation.observed >= 10
+    explanation = spike.explanation
+    assert explanation.baseline_start is not None and explanation.window_start is not None
+    counted = [
+        m
+        for m in mentions
+        if any(q.query_id == "bonval" for q in m.matches)
+        and explanation.baseline_start <= m.published_at < explanation.window_start
+    ]
+    assert explanation.details["baseline_count"] == len(counted) >= 22 and explanation.observed >= 10
     assert spike.samples and all(x.url for x in spike.samples) and spike.lang == "fr"
     # the alert store has them too, with an open lifecycle
     s.es.indices.refresh(index=f"{s.settings.index_prefix}-alerts")
