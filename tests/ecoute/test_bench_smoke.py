@@ -229,7 +229,9 @@ def test_e2e_bench_runs_every_stage_on_the_real_stack(
         assert all(set(g) == set(JVM_THREAD_GROUPS) for g in by_jvm_thread.values())
         assert by_jvm_thread["elasticsearch"]["other threads"] > 0  # it indexed the mentions
         es_total = sum(v for v in by_jvm_thread["elasticsearch"].values() if v is not None)
-        assert es_total == pytest.approx(result["cpu_ms_per_mention"]["elasticsearch"], abs=0.1)
+        # read a moment apart from the process's CPU (hundreds of threads to read) while Elasticsearch
+        # keeps working: over 300 mentions, 50 ms of skew is 0.17 ms per mention (CI saw 5.17 vs 5.33)
+        assert es_total == pytest.approx(result["cpu_ms_per_mention"]["elasticsearch"], rel=0.1, abs=0.1)
         assert all(0 <= share <= 1 for share in result["jit_share_of_jvm_cpu"].values())
     handover = result["named_entity_records"]  # counted while measuring
     assert set(handover) == {"handed_to_ner_worker", "entity_updates"} and min(handover.values()) >= 0
