@@ -14,7 +14,7 @@ Pipeline for one text and one language (``fr`` or ``en``):
 4. the case-folded form is stemmed with the Snowball stemmer of the language, then accents are folded
    (``Grèves`` → ``grev``, ``greve`` → ``grev``).
 
-Pure; never raises. Stems are memoised (the vocabulary is Zipfian, so the cache hit rate is high).
+Pure; never raises. Stems are memoised in a bounded LRU of :data:`STEM_CACHE_SIZE` words (see there).
 """
 
 from __future__ import annotations
@@ -61,7 +61,18 @@ _STEM_FR = _stemmer("fr")
 _STEM_EN = _stemmer("en")
 
 
-@lru_cache(maxsize=200_000)
+STEM_CACHE_SIZE: Final = 20_000
+"""Words whose stem is remembered. The vocabulary is Zipfian, so a small cache catches nearly every
+repeat: on the evaluation texts (154,615 tokens, 36,054 distinct) an LRU of 20,000 words hits 75.6 % of
+tokens, one of 200,000 76.7 % (the most any cache can). A miss costs ~0.26 µs (PyStemmer + accent
+folding), a hit ~0.09 µs. What a large cache costs is memory: ~220-450 B a word (tracemalloc), and a
+stream's vocabulary keeps growing (numbers, handles, typos). Offline, over 600,000 generated mentions,
+the index sink's live Python memory grew 86 → 118 MB with the former 200,000 words (146,765 remembered,
+still filling: ~15 minutes at 1,000 mentions/s) and stayed at 86 MB with 20,000, which also took 5 %
+less CPU."""
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str, lang: Language) -> str:
     """Accent-folded Snowball stem of one case-folded word."""
     stemmed = _STEM_FR(word) if lang == "fr" else _STEM_EN(word)

@@ -51,3 +51,30 @@ def test_the_c_stemmers_give_the_pure_python_snowball_stems() -> None:
     for name, pure in (("french", FrenchStemmer()), ("english", EnglishStemmer())):
         fast = Stemmer.Stemmer(name)
         assert [fast.stemWord(w) for w in words] == [pure.stemWord(w) for w in words]
+
+
+def test_a_stream_of_new_words_keeps_the_stem_memory_bounded() -> None:
+    """A stream's vocabulary never stops growing (numbers, handles, typos): the memoised stems must not
+    grow with it. 60,000 distinct words (three times the cache) retain what 20,000 words cost at most,
+    and a word evicted meanwhile is stemmed the same again."""
+    import tracemalloc
+
+    from ecoute.query import tokenize
+    from ecoute.search_analysis import STEM_CACHE_SIZE, stem
+
+    words = [f"grèves{n}x" for n in range(3 * STEM_CACHE_SIZE)]
+    first = analyze(words[0], "fr")
+    texts = [" ".join(words[start : start + 100]) for start in range(0, len(words), 100)]
+    tokens = {text: tokenize(text) for text in texts}  # the tokenizer's own memos are not measured here
+    stem.cache_clear()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for text in texts:
+            analyze(text, "fr", tokens.__getitem__)
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert stem.cache_info().currsize == STEM_CACHE_SIZE
+    assert retained < 15_000_000  # ~450 B per remembered word here: 9 MB; 27 MB with 60,000 words
+    assert analyze(words[0], "fr") == first

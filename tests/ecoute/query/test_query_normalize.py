@@ -139,3 +139,26 @@ def test_token_invariants(text: str) -> None:
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_a_stream_of_new_words_keeps_the_tokenizer_memos_bounded() -> None:
+    """Handles, numbers and typos make a stream's vocabulary grow forever: tokenising 60,000 distinct
+    accented words, handles and hashtags retains at most what three full memos cost (with the former
+    limit of 200,000 entries per memo, ~73 MB here), and tokens are the same after a clear."""
+    import tracemalloc
+
+    texts = [
+        " ".join(f"télé{k}x @usér{k} #promo_{k}" for k in range(s, s + 100)) for s in range(0, 60_000, 100)
+    ]
+    first = (tokenize(texts[0]), analyze(texts[0]))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for text in texts:
+            tokenize(text)
+            analyze(text)
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert retained < 20_000_000  # three memos of 20,000 entries: ~14 MB
+    assert (tokenize(texts[0]), analyze(texts[0])) == first
