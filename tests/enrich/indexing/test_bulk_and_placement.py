@@ -113,6 +113,20 @@ def test_recent_placements_know_the_latest_half_capacity_to_capacity_ids_and_the
     assert recent.lookup([("tenant-mentions", "990")]) == {}  # another family
 
 
+def test_recent_placements_know_every_id_of_the_last_generation_seconds_and_forget_older_ones() -> None:
+    now = [0.0]
+    recent = RecentPlacements(capacity=1_000_000, generation_s=30.0, clock=lambda: now[0])
+    written: list[tuple[float, str]] = []
+    for i in range(400):  # one id every 0.5 s for 200 s: far below the count limit
+        now[0] = i * 0.5
+        recent.remember("p", [{"_op_type": "create", "_index": "p-mentions-v2-2026.11", "_id": str(i)}])
+        written.append((now[0], str(i)))
+        known = {key[1] for key in recent.lookup([("mentions", doc_id) for _, doc_id in written])}
+        assert {doc_id for t, doc_id in written if now[0] - t <= 30.0} <= known
+        assert all(now[0] - t < 60.0 for t, doc_id in written if doc_id in known)
+    assert 60 <= len(recent) <= 120  # 30-60 s of ids, not all 400
+
+
 def test_documents_found_nowhere_are_created_once_and_a_conflict_goes_back_to_the_upsert() -> None:
     entity_update = {
         "_op_type": "update",
