@@ -157,6 +157,7 @@ class Dispatcher:
         self.queues: dict[str, EndpointQueue] = {}
         self.tracked: set[str] = set()
         self._recent: dict[str, float] = {}
+        self._recent_pruned = time.monotonic()
         self.disabled: dict[str, WebhookSubscription] = {}  # what we published after a 410
         self.stats = DispatchStats()
 
@@ -172,10 +173,13 @@ class Dispatcher:
         return seen is not None and time.monotonic() - seen < RECENT_TTL_S
 
     def _remember(self, delivery_id: str) -> None:
+        """Remember a settled delivery for ``RECENT_TTL_S``; older ones are dropped every ``RECENT_TTL_S``
+        (so ~1-2 TTLs of deliveries are kept; pruning only past 50,000 entries kept ~7 MiB at 20 alerts/s)."""
         now = time.monotonic()
         self._recent[delivery_id] = now
-        if len(self._recent) > 50_000:
+        if now - self._recent_pruned >= RECENT_TTL_S or len(self._recent) > 50_000:
             self._recent = {k: v for k, v in self._recent.items() if now - v < RECENT_TTL_S}
+            self._recent_pruned = now
 
     def enqueue(self, delivery: WebhookDelivery) -> bool:
         """Schedule a pending delivery; False if it is already known (or not pending)."""
