@@ -273,6 +273,12 @@ class AlertEngine:
 
         return range_counts(get, start, end)
 
+    def _baseline(self, qkey: str, window_start: int, baseline_s: int) -> tuple[Counts, int]:
+        """Counts of the baseline before a window starting at ``window_start``, and the seconds it spans
+        (long baselines start on a whole hour: see :func:`alerting.retention.baseline_start`)."""
+        start = baseline_start(window_start, baseline_s)
+        return self._counts(qkey, start, window_start), window_start - start
+
     def _decide(
         self,
         rule: AlertRule,
@@ -345,15 +351,14 @@ class AlertEngine:
             )
             return decision, ()
         if det.method == "poisson":
-            base_start = baseline_start(start, det.baseline_s)
-            baseline = self._counts(qkey, base_start, start).total
+            baseline, span = self._baseline(qkey, start, det.baseline_s)
             decision = detect_spike_poisson(
                 det,
                 observed=observed,
-                baseline_count=baseline,
+                baseline_count=baseline.total,
                 window_end=end,
                 first_seen=first_seen,
-                baseline_span_s=start - base_start,
+                baseline_span_s=span,
             )
         else:
             history = [
@@ -385,13 +390,12 @@ class AlertEngine:
                 ),
                 (),
             )
-        base_start = baseline_start(start, det.baseline_s)
-        base = self._counts(qkey, base_start, start)
+        base, span = self._baseline(qkey, start, det.baseline_s)
         decision = detect_negative_surge(
             det,
             NegativeCounts(window.total, window.negative, base.total, base.negative),
             window_end=end,
-            baseline_span_s=start - base_start,
+            baseline_span_s=span,
         )
         evidence = (
             self._evidence(qkey, start, end, rule.max_samples, negative_only=True) if decision.fired else ()
