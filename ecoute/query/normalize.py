@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal, NamedTuple, TypeVar
 
 TokenKind = Literal["word", "hashtag", "handle"]
 
@@ -147,7 +147,12 @@ def _has_sigil(text: str) -> bool:
     return "#" in text or "@" in text or "＃" in text or "＠" in text
 
 
-def _remember(cache: dict[str, tuple[str, ...]], key: str, value: tuple[str, ...]) -> tuple[str, ...]:
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _remember(cache: dict[_Key, _Value], key: _Key, value: _Value) -> _Value:
+    """Store ``value`` in one of the memos, clearing the memo first when it holds ``_CACHE_LIMIT``."""
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
     cache[key] = value
@@ -168,11 +173,7 @@ def _pieces(run: str, keep_underscore: bool) -> tuple[tuple[str, str], ...]:
             norm = _fold(sub)[:MAX_TOKEN_CHARS]
             if _has_alnum(norm):
                 out.append((norm, sub[:MAX_TOKEN_CHARS]))
-    result = tuple(out)
-    if len(_piece_cache) >= _CACHE_LIMIT:
-        _piece_cache.clear()
-    _piece_cache[key] = result
-    return result
+    return _remember(_piece_cache, key, tuple(out))
 
 
 def _word_norms(run: str) -> tuple[str, ...]:
