@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # spaCy's encoder runs on padded batches: 256 mentions (~150 texts per language and call) cost
     # 0.69-0.81 ms of CPU per text against 0.84-0.88 with 64 (3,000 generated mentions, 4 runs)
     ner_batch_size: int = Field(default=256, ge=1)
+    # the NER worker tags a batch only while other processes leave room on the machine's CPUs: it waits
+    # while they keep at least this share busy (above 1: never waits), at most ner_yield_max_wait_s
+    # per batch (enrich/cpu_room.py)
+    ner_yield_busy_share: float = Field(default=0.8, gt=0)
+    ner_yield_max_wait_s: float = Field(default=30.0, ge=0)
     index_ner: bool = Field(
         default=True,
         description="the index sink runs NER itself while it keeps up (entities written with the mention,"

@@ -12,16 +12,18 @@ or ``none``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import faust
 from pydantic import ValidationError
 
 from ecoute.acked_producer import AckedProducer, Record
 from ecoute.settings import Settings
+from enrich.cpu_room import CpuRoom
 from enrich.faust_batch import create_batch_app
 from enrich.ner import NerScope, SpacyNer, in_ner_scope
 from enrich.output import step_records
+from enrich.pipeline import EntityTagger
 from enrich.stream import InMessage, Rejected, StepOutput
 from schemas.mention import EnrichedMention, EntityUpdate
 from schemas.topics import DLQ_ENRICH, MENTIONS_ENTITIES, MENTIONS_NER
@@ -29,9 +31,17 @@ from schemas.topics import DLQ_ENRICH, MENTIONS_ENTITIES, MENTIONS_NER
 UNMATCHED = b'"matches":[]'  # how the enrich worker's compact JSON writes a mention without matches
 
 
-def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: NerScope) -> StepOutput:
+def ner_messages(
+    messages: Sequence[InMessage],
+    ner: EntityTagger,
+    *,
+    scope: NerScope,
+    before_tagging: Callable[[], object] | None = None,
+) -> StepOutput:
     """Entity updates for the mentions in ``scope``; undecodable messages are rejected with the reason
-    (those skipped as unmatched by their bytes alone are not decoded, so not checked either)."""
+    (those skipped as unmatched by their bytes alone are not decoded, so not checked either).
+    ``before_tagging`` is called once before ``ner`` when the batch has mentions to tag (the worker
+    waits there for CPU room, see :mod:`enrich.cpu_room`)."""
     out = StepOutput()
     wanted: list[EnrichedMention] = []
     for msg in messages:
@@ -46,6 +56,8 @@ def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: NerScop
             wanted.append(mention)
     if not wanted:
         return out
+    if before_tagging is not None:
+        before_tagging()
     found = ner([(m, m.lang) for m in wanted])
     for mention, entities in zip(wanted, found, strict=True):
         if entities:
@@ -60,14 +72,20 @@ def ner_messages(messages: Sequence[InMessage], ner: SpacyNer, *, scope: NerScop
 
 
 def create_ner_app(
-    settings: Settings, ner: SpacyNer | None = None, producer: AckedProducer | None = None
+    settings: Settings,
+    ner: SpacyNer | None = None,
+    producer: AckedProducer | None = None,
+    room: CpuRoom | None = None,
 ) -> faust.App:
+    """The NER worker's app. Before tagging a batch it waits for CPU room (``room``, by default from
+    ``Settings.ner_yield_busy_share`` and ``Settings.ner_yield_max_wait_s``)."""
     tagger = ner or SpacyNer(batch_size=settings.ner_batch_size)
+    cpu_room = room or CpuRoom(settings.ner_yield_busy_share, settings.ner_yield_max_wait_s)
     out_topic = settings.topic(MENTIONS_ENTITIES.name)
     dlq_topic = settings.topic(DLQ_ENRICH.name)
 
     def step(messages: list[InMessage]) -> list[Record]:
-        output = ner_messages(messages, tagger, scope=settings.ner_scope)
+        output = ner_messages(messages, tagger, scope=settings.ner_scope, before_tagging=cpu_room.wait)
         return step_records(output, out_topic=out_topic, dlq_topic=dlq_topic, stage="ner")
 
     return create_batch_app(

@@ -144,3 +144,13 @@ def test_the_model_is_loaded_again_once_its_string_store_grew_past_the_limit() -
     assert len(second.vocab.strings) == loaded  # a fresh store
     assert ("place", "Lyon") in [(e.kind, e.text) for e in found[-1]]
     assert ("place", "Lyon") in [(e.kind, e.text) for e in ner.entities(["Grève à Lyon."], "fr")[0]]
+
+
+def test_the_worker_waits_for_cpu_room_only_before_tagging_something() -> None:
+    calls: list[int] = []
+    matched = [_msg(1, "Grève chez Ferralis à Lyon.", "fr", True)]
+    unmatched = [_msg(2, "Il pleut à Nantes.", "fr", False)]
+    ner_messages(unmatched, NER, scope="matched", before_tagging=lambda: calls.append(1))
+    assert calls == []  # nothing to tag: no wait
+    out = ner_messages(matched + unmatched, NER, scope="matched", before_tagging=lambda: calls.append(1))
+    assert calls == [1] and len(out.produced) == 1
