@@ -353,9 +353,11 @@ class IndexSink:
         """Complete the batch's writes (retrying), requeue early entity updates and hand mentions to the
         NER worker, then commit."""
         self._write(batch.pending, stop, batch.first)
-        self._produce_follow_ups(batch.to_ner)
-        self.dead_letters.flush()
-        self._commit(batch.messages)
+        with self.timings.step("hand_over"):
+            self._produce_follow_ups(batch.to_ner)
+            self.dead_letters.flush()
+        with self.timings.step("commit"):
+            self._commit(batch.messages)
         self.stats.batches += 1
 
     def _at_most_entity_updates(self, messages: list[Message]) -> list[Message]:

@@ -4,7 +4,9 @@ The consumer thread's loop is ``consume`` (waiting for messages) → ``prepare``
 entities, documents) → ``finish`` (waiting for the previous batch's write, then follow-ups and the
 commit) → send; the writer thread's ``write`` is a batch's placement and bulk request. Each report
 gives the mean per batch of each step since the previous report: with them, a slow published →
-searchable can be put down to waiting for messages, NER, or Elasticsearch. Pure bookkeeping: no
+searchable can be put down to waiting for messages, NER, or Elasticsearch. ``hand_over`` (producing
+the mentions left to the NER worker and the requeued entity updates, until acknowledged) and
+``commit`` are parts of ``finish``. Pure bookkeeping: no
 failure mode of its own (the clock is monotonic).
 """
 
@@ -20,7 +22,7 @@ from typing import Any
 
 REPORT_EVERY_S = 10.0
 REPORT_MESSAGE = "index sink timings, ms per batch:"
-STEPS = ("consume", "prepare", "finish", "write")
+STEPS = ("consume", "prepare", "finish", "write", "hand_over", "commit")
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class SinkTimings:
     prepare: float = 0.0
     finish: float = 0.0
     write: float = 0.0
+    hand_over: float = 0.0
+    commit: float = 0.0
     since: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
