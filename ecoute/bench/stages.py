@@ -195,14 +195,14 @@ def _total(by_thread: dict[str, float | None]) -> float | None:
 
 
 def bench_enrich_worker(
-    base: Any, n_docs: int = 20_000, n_queries: int = 10_000, batch_sizes: Sequence[int] = (1000, 200, 1)
+    base: Any, n_docs: int = 20_000, n_queries: int = 10_000, batch_sizes: Sequence[int] = (500, 200, 1)
 ) -> dict[str, Any]:
     """The real enrich worker (Faust, Kafka in and out) draining ``n_docs`` pre-produced mentions, once
-    per batch size: ``take`` batches of at most 1,000 (the default) and of 200 vs a per-event agent
-    (batch size 1). ``speedup`` compares the first with the last. Each run also gives the worker's CPU
-    per mention from its first output to the last, in all and by thread group (the main thread is
-    Faust's event loop: fetching, delivering records to the stream, acknowledging; the others run the
-    step and the delivery to Kafka); None where /proc could not be read."""
+    per batch size: ``take`` batches of 500 and of 200 (the default) vs a per-event agent (batch size
+    1). ``speedup`` compares the first with the last. Each run also gives the worker's CPU per mention
+    from its first output to the last, in all and by thread group (the main thread is Faust's event
+    loop: fetching, delivering records to the stream, acknowledging; the others run the step and the
+    delivery to Kafka); None where /proc could not be read."""
     from confluent_kafka import Producer
 
     from ecoute.bench.report import per_mention_by_thread, thread_cpu_seconds
