@@ -187,9 +187,11 @@ def lowest_cpu_priority() -> None:
 def run_ner_worker(settings: Settings) -> None:
     """Run the Faust NER worker (spaCy, off the hot path) until SIGTERM.
 
-    It runs at the lowest CPU priority (nice 19 and SCHED_IDLE): on a small machine spaCy must never
-    slow down the hot path (searchable mentions, alerts); under load its backlog grows instead,
-    entities arrive later, and it catches up when the load drops."""
+    It runs at the lowest CPU priority (nice 19 and SCHED_IDLE) and waits before each batch while other
+    processes keep the machine's CPUs busy (``Settings.ner_yield_busy_share``, see
+    :mod:`enrich.cpu_room`): on a small machine spaCy must never slow down the hot path (searchable
+    mentions, alerts); under load its backlog grows instead, entities arrive later, and it catches up
+    when the load drops."""
     _exit_on_signals_until_faust_starts()
     lowest_cpu_priority()
     import faust

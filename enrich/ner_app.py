@@ -5,9 +5,10 @@ spaCy costs 0.4–0.55 ms of CPU per mention here (``ecoute bench ner``; the des
 index sink tags the mentions in scope itself while it keeps up, and writes their entities with the
 mention, once; the mentions it had to write without (it had a backlog, its tagger failed, or
 ``Settings.index_ner`` is off) it hands over on ``mentions.ner``. This worker tags those at the lowest
-CPU priority, and the index sink applies the entity updates as partial document updates when they
-arrive. ``Settings.ner_scope``: ``matched`` (default: mentions that matched a tenant's query), ``all``,
-or ``none``.
+CPU priority, and only once other processes leave room on the machine's CPUs (:mod:`enrich.cpu_room`:
+idle priority alone still cost a fifth of the pipeline's throughput under overload); the index sink
+applies the entity updates as partial document updates when they arrive. ``Settings.ner_scope``:
+``matched`` (default: mentions that matched a tenant's query), ``all``, or ``none``.
 """
 
 from __future__ import annotations
