@@ -6,8 +6,8 @@ commit) → send; the writer thread's ``write`` is a batch's placement and bulk 
 gives the mean per batch of each step since the previous report: with them, a slow published →
 searchable can be put down to waiting for messages, NER, or Elasticsearch. ``hand_over`` (producing
 the mentions left to the NER worker and the requeued entity updates, until acknowledged) and
-``commit`` are parts of ``finish``. Pure bookkeeping: no
-failure mode of its own (the clock is monotonic).
+``commit`` are parts of ``finish``. Pure bookkeeping: no failure mode of its own (the clock is
+monotonic).
 """
 
 from __future__ import annotations
