@@ -298,7 +298,9 @@ def test_thread_cpu_is_split_between_the_main_thread_and_the_others() -> None:
     assert set(before) == set(after) == set(THREAD_GROUPS)
     assert after["other threads"] - before["other threads"] >= 0.25  # an exited thread's time included
     assert 0.08 <= after["main thread"] - before["main thread"] < 0.3
-    assert after["librdkafka threads"] == before["librdkafka threads"]
+    # the spinning threads' 0.4 s is not counted as librdkafka's; clients other tests left open in this
+    # process may still run their librdkafka threads a little (10 ms seen in CI)
+    assert after["librdkafka threads"] - before["librdkafka threads"] < 0.05
     gone = thread_cpu_seconds(2**22 + 12345)  # above the kernel's pid limit: never a process
     assert set(gone) == set(THREAD_GROUPS) and all(math.isnan(v) for v in gone.values())
 
