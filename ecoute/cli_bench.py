@@ -7,6 +7,7 @@ working (tests/ecoute/test_bench_smoke.py).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 import typer
@@ -172,25 +173,18 @@ def e2e(
     ] = "WARNING",
 ) -> None:
     """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
-    from deploy.stack.local import stack_up
-    from ecoute.bench.e2e import run_e2e
-    from ecoute.settings import get_settings
-
-    settings = get_settings()
-    servers = stack_up(settings)
-    result = run_e2e(
-        settings,
+    run = _e2e_on_local_stack(
         rate=rate,
         duration=duration,
         queries=queries,
         warmup_load_s=warmup,
         warm_until_jit_below=warm_until_jit_below or None,
         warmup_max_s=warmup_max,
-        server_pids={server.name: server.pid for server in servers},
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
         profile_dir=RESULTS_DIR / "profiles" if profile else None,
         stage_log_level=stage_log_level.upper(),
     )
+    result = run(None)
     path = write_result("e2e", result)
     if plot:
         from ecoute.bench.plot import plot_e2e
@@ -202,6 +196,93 @@ def e2e(
         _print_profiles(result["profile"])
     print_targets("e2e", result, console)
     console.print(f"JSON: {path}")
+
+
+@app.command("e2e-ab")
+def e2e_ab(
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="a stage setting of variant B, ECOUTE_NAME=value (repeat for several); A runs with the"
+            " current settings",
+        ),
+    ],
+    pairs: Annotated[int, typer.Option(help="pairs of runs, alternating A B, B A, …", min=1)] = 2,
+    rate: Annotated[float, typer.Option(help="mentions published per second")] = 1_000.0,
+    duration: Annotated[float, typer.Option(help="seconds of publishing per run")] = 45.0,
+    queries: Annotated[int, typer.Option(help="queries loaded in the enrich worker")] = 10_000,
+    warmup: Annotated[float, typer.Option(help="seconds of unmeasured load first, in every run")] = 20.0,
+    warm_until_jit_below: Annotated[
+        float, typer.Option(help="as for e2e (0: never repeat the warm-up)")
+    ] = JIT_WARMING_SHARE,
+    warmup_max: Annotated[float, typer.Option(help="seconds of warm-up at most per run")] = 300.0,
+    stage_log_level: Annotated[str, typer.Option(help="as for e2e")] = "WARNING",
+) -> None:
+    """Alternating e2e runs with the current settings (A) and with --set's (B): each pair's B − A."""
+    from alerting.settings import AlertingSettings
+    from ecoute.bench.ab import parse_overrides, run_ab
+    from ecoute.settings import Settings
+
+    try:
+        overrides = parse_overrides(set_, [Settings, AlertingSettings])
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--set") from None
+    run = _e2e_on_local_stack(
+        rate=rate,
+        duration=duration,
+        queries=queries,
+        warmup_load_s=warmup,
+        warm_until_jit_below=warm_until_jit_below or None,
+        warmup_max_s=warmup_max,
+        stage_log_level=stage_log_level.upper(),
+    )
+
+    def one_run(env: Mapping[str, str] | None) -> tuple[dict[str, Any], str]:
+        result = run(env)
+        return result, str(write_result("e2e", result))
+
+    outcome = run_ab(
+        one_run,
+        overrides,
+        pairs,
+        on_run=lambda pair, variant: console.print(f"[dim]pair {pair + 1}/{pairs}: {variant}…[/dim]"),
+    )
+    rows = [
+        {
+            "figure": name,
+            "A": " ".join(_fmt_figure(v) for v in c["a"]),
+            "B": " ".join(_fmt_figure(v) for v in c["b"]),
+            "B − A": " ".join(_fmt_figure(v) for v in c["b_minus_a"]),
+            "median": _fmt_figure(c["median_b_minus_a"]),
+            "%": _fmt_figure(c["median_b_minus_a_pct"]),
+            "same sign": "yes" if c["consistent"] else "no",
+        }
+        for name, c in outcome["comparison"].items()
+    ]
+    print_comparison(f"ecoute bench e2e-ab: B = {' '.join(set_)}", rows, console)
+    console.print(f"JSON: {write_result('e2e-ab', outcome)}")
+
+
+def _e2e_on_local_stack(**options: Any) -> Callable[[Mapping[str, str] | None], dict[str, Any]]:
+    """Start (or find) the local stack, then return a function running ``run_e2e`` on it with
+    ``options`` and the given stage environment overrides (None: the current settings)."""
+    from deploy.stack.local import stack_up
+    from ecoute.bench.e2e import run_e2e
+    from ecoute.settings import get_settings
+
+    settings = get_settings()
+    servers = stack_up(settings)
+    pids = {server.name: server.pid for server in servers}
+
+    def run(env: Mapping[str, str] | None) -> dict[str, Any]:
+        return run_e2e(settings, server_pids=pids, stage_env_overrides=env, **options)
+
+    return run
+
+
+def _fmt_figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def _print_profiles(profiles: dict[str, dict[str, Any]], top: int = 6) -> None:

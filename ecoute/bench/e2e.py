@@ -373,6 +373,12 @@ def _wait_drained(timeline: Timeline, timeout_s: float) -> None:
         time.sleep(1.0)
 
 
+def stage_process_env(settings: Settings, overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment of a stage process: the run's settings (:func:`~ecoute.children.stage_env`),
+    then ``overrides`` (``ECOUTE_…`` variables, e.g. ``ecoute bench e2e-ab``'s variant B), which win."""
+    return {**stage_env(settings), **(overrides or {})}
+
+
 def run_e2e(
     base: Settings,
     *,
@@ -389,6 +395,7 @@ def run_e2e(
     on_progress: Callable[[str], None] = lambda _: None,
     profile_dir: Path | None = None,
     stage_log_level: str = "WARNING",
+    stage_env_overrides: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run the end-to-end benchmark; returns the figures (see module doc). ``server_pids`` (name →
     pid of the Kafka and Elasticsearch servers, when local) adds their CPU and memory to the figures.
@@ -401,7 +408,9 @@ def run_e2e(
     ``profile_dir``: also profile each stage with py-spy from the first measured
     publication until drained; collapsed stacks are written there and summarised under ``profile``.
     ``stage_log_level``: the stages' log level; at ``INFO`` the index sink logs where its time goes,
-    and the reports logged while measuring are averaged under ``index_sink_timings``."""
+    and the reports logged while measuring are averaged under ``index_sink_timings``.
+    ``stage_env_overrides``: ``ECOUTE_…`` environment variables given to the stage processes on top of
+    the run's settings (what ``ecoute bench e2e-ab`` changes for its variant B); echoed in the result."""
     from elasticsearch import Elasticsearch
 
     from ecoute import mentions_index
@@ -448,7 +457,9 @@ def run_e2e(
     payloads = generate(21, total)
 
     log_dir = s.state_dir / f"bench-{token}"
-    children: list[Child] = [spawn(name, ["worker", name], stage_env(s), log_dir) for name in STAGES]
+    children: list[Child] = [
+        spawn(name, ["worker", name], stage_process_env(s, stage_env_overrides), log_dir) for name in STAGES
+    ]
     pids = {c.name: c.proc.pid for c in children}
     pids.update({name: pid for name, pid in (server_pids or {}).items() if pid})
     pids[BENCH_PROCESS] = os.getpid()
@@ -605,6 +616,7 @@ def run_e2e(
         "duration_s": duration,
         "warmup_load_s": warmup_load_s,
         "warmup_rounds": warmup_rounds,
+        "stage_env_overrides": dict(stage_env_overrides or {}),
         "queries": queries,
         "produced": total,
         "produce_s": round(produce_s, 2),
