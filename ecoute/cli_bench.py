@@ -174,15 +174,13 @@ def e2e(
 ) -> None:
     """The whole pipeline on the local stack: throughput, published→searchable p50/p99, lag, memory."""
     run = _e2e_on_local_stack(
-        rate=rate,
-        duration=duration,
-        queries=queries,
-        warmup_load_s=warmup,
-        warm_until_jit_below=warm_until_jit_below or None,
-        warmup_max_s=warmup_max,
+        rate,
+        duration,
+        queries,
+        (warmup, warm_until_jit_below, warmup_max),
+        stage_log_level,
         on_progress=lambda msg: console.print(f"[dim]{msg}…[/dim]"),
         profile_dir=RESULTS_DIR / "profiles" if profile else None,
-        stage_log_level=stage_log_level.upper(),
     )
     result = run(None)
     path = write_result("e2e", result)
@@ -229,13 +227,7 @@ def e2e_ab(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--set") from None
     run = _e2e_on_local_stack(
-        rate=rate,
-        duration=duration,
-        queries=queries,
-        warmup_load_s=warmup,
-        warm_until_jit_below=warm_until_jit_below or None,
-        warmup_max_s=warmup_max,
-        stage_log_level=stage_log_level.upper(),
+        rate, duration, queries, (warmup, warm_until_jit_below, warmup_max), stage_log_level
     )
 
     def one_run(env: Mapping[str, str] | None) -> tuple[dict[str, Any], str]:
@@ -264,9 +256,18 @@ def e2e_ab(
     console.print(f"JSON: {write_result('e2e-ab', outcome)}")
 
 
-def _e2e_on_local_stack(**options: Any) -> Callable[[Mapping[str, str] | None], dict[str, Any]]:
-    """Start (or find) the local stack, then return a function running ``run_e2e`` on it with
-    ``options`` and the given stage environment overrides (None: the current settings)."""
+def _e2e_on_local_stack(
+    rate: float,
+    duration: float,
+    queries: int,
+    warmup: tuple[float, float, float],
+    stage_log_level: str,
+    **options: Any,
+) -> Callable[[Mapping[str, str] | None], dict[str, Any]]:
+    """Start (or find) the local stack, then return a function running ``run_e2e`` on it with the
+    e2e commands' options — ``warmup``: (seconds of warm-up load, the JIT share that repeats it or 0,
+    seconds of warm-up at most) — plus ``options``, and the given stage environment overrides (None:
+    the current settings)."""
     from deploy.stack.local import stack_up
     from ecoute.bench.e2e import run_e2e
     from ecoute.settings import get_settings
@@ -274,9 +275,22 @@ def _e2e_on_local_stack(**options: Any) -> Callable[[Mapping[str, str] | None], 
     settings = get_settings()
     servers = stack_up(settings)
     pids = {server.name: server.pid for server in servers}
+    load_s, jit_share, max_s = warmup
 
     def run(env: Mapping[str, str] | None) -> dict[str, Any]:
-        return run_e2e(settings, server_pids=pids, stage_env_overrides=env, **options)
+        return run_e2e(
+            settings,
+            rate=rate,
+            duration=duration,
+            queries=queries,
+            warmup_load_s=load_s,
+            warm_until_jit_below=jit_share or None,
+            warmup_max_s=max_s,
+            server_pids=pids,
+            stage_log_level=stage_log_level.upper(),
+            stage_env_overrides=env,
+            **options,
+        )
 
     return run
 
