@@ -14,9 +14,10 @@ a change is worth believing when they do, over several pairs.
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -37,6 +38,8 @@ PINNED = frozenset(
 """Settings the benchmark sets itself for every run (its servers, fresh topics — created with the run's
 partition count, which every stage must share — and indices): not B's."""
 ENV_PREFIX = "ECOUTE_"
+COMPLEX_ORIGINS = (list, tuple, set, frozenset, dict)
+"""Settings of these types are JSON in the environment (pydantic-settings decodes them)."""
 
 
 def parse_overrides(items: Sequence[str], models: Sequence[type[BaseModel]]) -> dict[str, str]:
@@ -68,9 +71,16 @@ def parse_overrides(items: Sequence[str], models: Sequence[type[BaseModel]]) -> 
 
 
 def _check_value(model: type[BaseModel], field: str, value: str, item: str) -> None:
-    """Validate ``value`` for ``model.field`` the way the stage will read it (from the environment)."""
+    """Validate ``value`` for ``model.field`` the way the stage will read it from the environment:
+    as text, or — for a list, tuple, set or dict setting — as JSON, as pydantic-settings decodes it."""
+    raw: Any = value
+    if get_origin(model.model_fields[field].annotation) in COMPLEX_ORIGINS:
+        try:
+            raw = json.loads(value)
+        except ValueError:
+            raise ValueError(f"{item!r}: this setting takes JSON (e.g. [1, 2])") from None
     try:
-        model.model_validate({field: value})
+        model.model_validate({field: raw})
     except ValidationError as exc:
         errors = [e for e in exc.errors() if e["loc"][:1] == (field,)]
         if errors:

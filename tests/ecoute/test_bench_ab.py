@@ -57,6 +57,17 @@ def test_a_wrong_override_is_refused_with_the_reason(item: str, says: str) -> No
     assert item in str(refused.value) and says in str(refused.value)
 
 
+def test_a_tuple_setting_is_checked_as_the_json_the_stage_decodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = parse_overrides(["ECOUTE_WEBHOOK_RETRY_SCHEDULE_S=[1, 2.5, 30]"], MODELS)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert AlertingSettings().webhook_retry_schedule_s == (1.0, 2.5, 30.0)  # what the stage reads
+    with pytest.raises(ValueError, match="takes JSON"):
+        parse_overrides(["ECOUTE_WEBHOOK_RETRY_SCHEDULE_S=1,2"], MODELS)
+    with pytest.raises(ValueError, match="valid number"):
+        parse_overrides(['ECOUTE_WEBHOOK_RETRY_SCHEDULE_S=["soon"]'], MODELS)
+
+
 def test_the_same_setting_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="given twice"):
         parse_overrides(["ECOUTE_NER_SCOPE=none", "ecoute_ner_scope=all"], MODELS)
