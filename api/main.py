@@ -54,7 +54,12 @@ def create_app(
         if not await asyncio.to_thread(store.wait_ready, config_wait_s):
             log.warning("configuration not loaded yet; tenant requests answer 503 until it is")
         try:
-            await asyncio.to_thread(ensure_mention_templates, app.state.es, settings.index_prefix)
+            await asyncio.to_thread(
+                ensure_mention_templates,
+                app.state.es,
+                settings.index_prefix,
+                settings.index_refresh_interval_s,
+            )
         except (TransportError, ApiError) as exc:
             log.warning("could not install index templates now: %s", exc)
         # long-lived start-up objects (modules, models, the configuration) leave the collector's view:

@@ -50,6 +50,7 @@ def stage_env(settings: Settings, **overrides: object) -> dict[str, str]:
         "index_batch_within_s": settings.index_batch_within_s,
         "index_entities_wait_s": settings.index_entities_wait_s,
         "index_entities_per_batch": settings.index_entities_per_batch,
+        "index_refresh_interval_s": settings.index_refresh_interval_s,
         "ner_batch_size": settings.ner_batch_size,
         "faust_fetch_min_bytes": settings.faust_fetch_min_bytes,
         "faust_fetch_max_wait_ms": settings.faust_fetch_max_wait_ms,

@@ -171,7 +171,12 @@ def es_migrate(
     settings = _settings()
     es = es_client(settings, request_timeout=300)
     try:
-        report = migrate(es, settings.index_prefix, delete_old=not keep_old)
+        report = migrate(
+            es,
+            settings.index_prefix,
+            delete_old=not keep_old,
+            refresh_interval_s=settings.index_refresh_interval_s,
+        )
     except MigrationError as exc:
         console.print(f"[red]migration failed, aliases untouched:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -118,7 +118,7 @@ def run_demo(settings: Settings, *, once: bool, timeout_s: float, console: Conso
     es = es_client(settings)
     try:
         ensure_topics(settings)
-        ensure_mention_templates(es, settings.index_prefix)
+        ensure_mention_templates(es, settings.index_prefix, settings.index_refresh_interval_s)
         queries = [QueryDefinition.model_validate({**q, "updated_at": utc_now()}) for q in demo_queries()]
         publish_queries(settings, queries)
         console.print(

@@ -56,13 +56,21 @@ def query_field_mappings() -> dict[str, Any]:
     return dict(ES_QUERY_FIELD_MAPPINGS)
 
 
-def put_templates(es: Elasticsearch, prefix: str, version: int = MAPPING_VERSION) -> None:
-    """Install (or update) the index templates of both families for one mapping version. Idempotent."""
+def put_templates(
+    es: Elasticsearch,
+    prefix: str,
+    version: int = MAPPING_VERSION,
+    refresh_interval_s: float = mentions_index.REFRESH_INTERVAL_S,
+) -> None:
+    """Install (or update) the index templates of both families for one mapping version. Idempotent.
+    Indices created from them refresh every ``refresh_interval_s``."""
     extra = query_field_mappings()
     for family in FAMILIES:
         es.indices.put_index_template(
             name=mentions_index.template_name(prefix, family, version),
-            **mentions_index.index_template(prefix, family, extra, version=version),
+            **mentions_index.index_template(
+                prefix, family, extra, version=version, refresh_interval_s=refresh_interval_s
+            ),
         )
 
 
@@ -79,17 +87,30 @@ def family_indices(es: Elasticsearch, prefix: str, family: Family) -> dict[str, 
     return out
 
 
-def ensure_mention_templates(es: Elasticsearch, prefix: str) -> None:
+def ensure_mention_templates(
+    es: Elasticsearch, prefix: str, refresh_interval_s: float = mentions_index.REFRESH_INTERVAL_S
+) -> None:
     """Install the current templates and create this month's indices (so the aliases exist). Idempotent.
+
+    Every open index of both families (any month, any mapping version) then refreshes every
+    ``refresh_interval_s`` (``Settings.index_refresh_interval_s``): a changed setting applies to the
+    indices already there at the next start, not only to next month's.
 
     Logs a warning when indices of an older mapping version are still behind an alias: they stay
     searchable, but ``ecoute es migrate`` should be run to bring them to the current mapping.
     """
-    put_templates(es, prefix)
+    put_templates(es, prefix, refresh_interval_s=refresh_interval_s)
+    interval = mentions_index.refresh_interval(refresh_interval_s)
     for family in FAMILIES:
         current = mentions_index.monthly_index(prefix, family, utc_now())
         if not es.indices.exists(index=current):
             es.options(ignore_status=400).indices.create(index=current)  # 400: created concurrently
+        es.indices.put_settings(
+            index=f"{prefix}-{family}-v*",
+            settings={"index": {"refresh_interval": interval}},
+            allow_no_indices=True,
+            expand_wildcards="open",
+        )
         old = sorted(i for i, v in family_indices(es, prefix, family).items() if v < MAPPING_VERSION)
         if old:
             log.warning(
@@ -156,20 +177,22 @@ def migrate(
     to_version: int = MAPPING_VERSION,
     batch: int = 1000,
     delete_old: bool = True,
+    refresh_interval_s: float = mentions_index.REFRESH_INTERVAL_S,
 ) -> MigrationReport:
     """Bring every mentions index of ``prefix`` to mapping ``to_version`` and swap the read aliases.
 
     For each older monthly index: create the same month's index of the new version (from the new
-    template), detach it from the read alias while it fills (unless it already held documents written
-    by a new-version sink), copy every document upgraded client-side (scan + bulk ``create``, so a newer
-    document already there wins), then in one atomic ``_aliases`` request attach the new indices and
-    remove (``delete_old``) or detach the old ones. Finally the older templates are deleted so a lagging
-    old writer cannot create old-version months. Run it with the index sink stopped (Kafka keeps the
-    backlog); per-tenant state edited during the copy may be lost. Idempotent: a second run finds
-    nothing to do, and an interrupted run can be repeated.
+    template, refreshing every ``refresh_interval_s``), detach it from the read alias while it fills
+    (unless it already held documents written by a new-version sink), copy every document upgraded
+    client-side (scan + bulk ``create``, so a newer document already there wins), then in one atomic
+    ``_aliases`` request attach the new indices and remove (``delete_old``) or detach the old ones.
+    Finally the older templates are deleted so a lagging old writer cannot create old-version months.
+    Run it with the index sink stopped (Kafka keeps the backlog); per-tenant state edited during the
+    copy may be lost. Idempotent: a second run finds nothing to do, and an interrupted run can be
+    repeated.
     """
     report = MigrationReport(to_version=to_version)
-    put_templates(es, prefix, to_version)
+    put_templates(es, prefix, to_version, refresh_interval_s)
     actions: list[dict[str, Any]] = []
     for family in FAMILIES:
         read_alias = mentions_index.alias(prefix, family)

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     index_entities_per_batch: int = Field(default=200, ge=1)
     # counted from the previous batch's start: a sink busy for longer takes what came at once
     index_batch_within_s: float = Field(default=0.25, gt=0)
+    # Elasticsearch makes new documents searchable every this many seconds (the mention indices'
+    # refresh_interval, applied by the index sink and the API at start, to existing indices too): the
+    # largest fixed part of published → searchable; each refresh costs Elasticsearch CPU. The default
+    # is ecoute.mentions_index.REFRESH_INTERVAL_S (measured there), not imported: settings stay light
+    index_refresh_interval_s: float = Field(default=0.5, ge=0.001, le=3600)
     index_max_retries: int = Field(default=8, ge=0)
 
     # --- ingest

@@ -56,7 +56,7 @@ def run_index_worker(settings: Settings) -> None:
     _stop_on_signals(stop)
     ner = _loaded_ner(settings) if settings.index_ner and settings.ner_scope != "none" else None
     es = es_client(settings)
-    ensure_mention_templates(es, settings.index_prefix)
+    ensure_mention_templates(es, settings.index_prefix, settings.index_refresh_interval_s)
     if stop.is_set():
         return  # stopped while the models loaded: nothing consumed yet
     sink = IndexSink(settings, es, query_fields=mention_query_fields, ner=ner)

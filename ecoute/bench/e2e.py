@@ -5,7 +5,7 @@ alerting, webhooks). Mentions are generated ahead of time and produced at ``rate
 s. Measured:
 
 * published → searchable: for a sample of mentions, the first time an ``ids`` search finds them
-  (searches respect the 1 s refresh interval, like a user's; poll resolution 100 ms);
+  (searches respect the indices' refresh interval, like a user's; poll resolution 100 ms);
 * published → webhook received: the sampled mentions also contain a word watched by a tenant's match
   rule without cooldown, so each fires one alert, delivered (signed) to a local receiver;
 * sustained throughput: mentions searchable per second over the run (until drained);
@@ -434,7 +434,7 @@ def run_e2e(
     )
     es = Elasticsearch(s.effective_es_url, request_timeout=60)
     ensure_topics(s)
-    ensure_mention_templates(es, s.index_prefix)
+    ensure_mention_templates(es, s.index_prefix, s.index_refresh_interval_s)
     names = random_brands(max(2, queries // 2), seed=11)
     if queries:
         publish_queries(s, query_definitions(names, tenants=max(1, queries // 100), per_brand=2)[:queries])

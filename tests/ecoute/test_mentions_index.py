@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ecoute import mentions_index as mi
+from ecoute.settings import Settings
 
 
 def test_names() -> None:
@@ -37,6 +38,19 @@ def test_template_targets_its_version_and_attaches_the_read_alias() -> None:
     body = mi.index_template("p", "mentions", version=2)
     assert body["index_patterns"] == ["p-mentions-v2-*"] and body["template"]["aliases"] == {"p-mentions": {}}
     assert body["template"]["mappings"]["dynamic"] == "strict"
+
+
+def test_template_refresh_interval_is_the_setting_in_milliseconds() -> None:
+    default = mi.index_template("p", "mentions")["template"]["settings"]["refresh_interval"]
+    assert (
+        default == "500ms" == mi.refresh_interval(Settings.model_fields["index_refresh_interval_s"].default)
+    )
+    body = mi.index_template("p", "tenant-mentions", refresh_interval_s=0.25)
+    assert body["template"]["settings"]["refresh_interval"] == "250ms"
+    assert mi.refresh_interval(2.5) == "2500ms"
+    for off in (0.0, 0.0004, -1.0):  # would switch scheduled refreshes off (or is not an interval)
+        with pytest.raises(ValueError, match="at least 1 ms"):
+            mi.refresh_interval(off)
 
 
 def test_upgrade_from_v1_adds_the_analysed_fields_and_keeps_state() -> None:
